@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Text.Json;
+using Backprop.Data;
+using Backprop.IO;
+using Backprop.Training;
+using Spectre.Console;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary><c>backprop eval</c>: reload a saved network and report its loss, accuracy and confusion matrix.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "a network saved by 'train --out'", Required = true };
+        var data = new Option<string>("--data") { Description = "the data set it was trained for", DefaultValueFactory = _ => "spirals" };
+        var split = new Option<string>("--split") { Description = "test or train", DefaultValueFactory = _ => "test" };
+        var seed = new Option<int>("--seed") { Description = "seed of the data split (as in train)", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "print JSON instead of tables" };
+        var command = new Command("eval", "Evaluate a saved network: loss, accuracy, confusion matrix.") { model, data, split, seed, json };
+        command.SetAction(r =>
+        {
+            var network = NetworkJson.Load(r.GetValue(model)!).Build<float>();
+            var (train, test) = DataSources.Load(r.GetValue(data)!, r.GetValue(seed));
+            var set = r.GetValue(split) switch
+            {
+                "test" => test,
+                "train" => train,
+                var s => throw new BackpropException($"unknown --split '{s}' (expected test or train)"),
+            };
+            if (network.Inputs != set.FeatureCount)
+                throw new BackpropException($"the network takes {network.Inputs} inputs but {set.Name} has {set.FeatureCount} features");
+            var result = Trainer<float>.Evaluate(network, set);
+            if (r.GetValue(json))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(new
+                {
+                    examples = set.Count,
+                    loss = result.Loss,
+                    accuracy = double.IsNaN(result.Accuracy) ? (double?)null : result.Accuracy,
+                    confusion = result.Confusion is { } c ? ToRows(c) : null,
+                }));
+                return 0;
+            }
+            AnsiConsole.MarkupLineInterpolated($"[bold]{set.Name}[/]: {set.Count:N0} examples, loss {result.Loss:F4}, accuracy [bold]{result.Accuracy:P2}[/]");
+            if (result.Confusion is { } confusion) AnsiConsole.Write(ConfusionTable(confusion, set.ClassNames));
+            return 0;
+        });
+        return command;
+    }
+
+    private static int[][] ToRows(int[,] c) =>
+        [.. Enumerable.Range(0, c.GetLength(0)).Select(i => Enumerable.Range(0, c.GetLength(1)).Select(j => c[i, j]).ToArray())];
+
+    private static Table ConfusionTable(int[,] c, string[] names)
+    {
+        var table = new Table().Title("confusion matrix (rows: actual, columns: predicted)").AddColumn("actual \\ predicted");
+        for (int j = 0; j < names.Length; j++) table.AddColumn(new TableColumn(Markup.Escape(names[j])).RightAligned());
+        for (int i = 0; i < names.Length; i++)
+        {
+            var cells = new List<string> { Markup.Escape(names[i]) };
+            for (int j = 0; j < names.Length; j++) cells.Add(i == j ? $"[green]{c[i, j]}[/]" : c[i, j] == 0 ? "[grey]0[/]" : c[i, j].ToString());
+            table.AddRow(cells.ToArray());
+        }
+        return table;
+    }
+}

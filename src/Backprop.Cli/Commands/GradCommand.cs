@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Numerics;
+using System.Text.Json;
+using Backprop.IO;
+using Backprop.Layers;
+using Backprop.Tensors;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary>
+/// <c>backprop grad</c>: one forward and backward pass, every gradient printed as JSON
+/// (the contract in docs/network-format.md, checked against PyTorch by scripts outside the repo).
+/// </summary>
+internal static class GradCommand
+{
+    public static Command Create()
+    {
+        var network = new Option<string>("--network") { Description = "network JSON (backprop.network/1)", Required = true };
+        var inputs = new Option<string>("--inputs") { Description = "CSV of inputs X, one example per row", Required = true };
+        var targets = new Option<string>("--targets") { Description = "CSV of targets T (class indices or rows like the outputs)", Required = true };
+        var precision = new Option<string>("--precision") { Description = "f32 or f64", DefaultValueFactory = _ => "f64" };
+        var command = new Command("grad", "Print the loss, outputs and every gradient of one batch as JSON.") { network, inputs, targets, precision };
+        command.SetAction(r =>
+        {
+            var spec = NetworkJson.Load(r.GetValue(network)!);
+            string json = Inputs.IsDouble(r.GetValue(precision)!)
+                ? Run<double>(spec, r.GetValue(inputs)!, r.GetValue(targets)!)
+                : Run<float>(spec, r.GetValue(inputs)!, r.GetValue(targets)!);
+            Console.Out.WriteLine(json);
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Run<T>(Model.NetworkSpec spec, string inputsPath, string targetsPath) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var net = spec.Build<T>();
+        var (x, t) = Inputs.ReadBatch<T>(inputsPath, targetsPath);
+        if (x.Cols != net.Inputs) throw new BackpropException($"{inputsPath} has {x.Cols} columns but the network takes {net.Inputs} inputs");
+        double loss = net.ComputeGradients(x, t, needInputGradient: true);
+
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("loss", loss);
+            w.WritePropertyName("outputs");
+            WriteMatrix(w, net.Output!);
+            w.WriteStartArray("layers");
+            for (int i = 0; i < net.Layers.Count; i++)
+            {
+                var layer = net.Layers[i];
+                w.WriteStartObject();
+                w.WriteNumber("index", i);
+                w.WriteString("type", layer.Type);
+                if (layer is Dense<T> dense)
+                {
+                    w.WritePropertyName("weights_grad");
+                    WriteMatrix(w, dense.Weights.Gradient);
+                    w.WritePropertyName("bias_grad");
+                    WriteRow(w, dense.Bias.Gradient.Row(0));
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WritePropertyName("inputs_grad");
+            WriteMatrix(w, net.Layers[0].InputGradient!);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteMatrix<T>(Utf8JsonWriter w, Matrix<T> m) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        w.WriteStartArray();
+        for (int i = 0; i < m.Rows; i++) WriteRow(w, m.Row(i));
+        w.WriteEndArray();
+    }
+
+    private static void WriteRow<T>(Utf8JsonWriter w, ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        w.WriteStartArray();
+        foreach (var v in row)
+        {
+            double d = double.CreateChecked(v);
+            if (!double.IsFinite(d)) throw new BackpropException($"a gradient is {d}: the network overflows on this input");
+            w.WriteNumberValue(d);
+        }
+        w.WriteEndArray();
+    }
+}

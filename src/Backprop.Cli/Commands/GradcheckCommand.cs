@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Backprop.Checking;
+using Backprop.IO;
+using Spectre.Console;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary><c>backprop gradcheck</c>: backpropagation against finite differences, in float64.</summary>
+internal static class GradcheckCommand
+{
+    public static Command Create()
+    {
+        var network = new Option<string>("--network") { Description = "network JSON (backprop.network/1)", Required = true };
+        var inputs = new Option<string?>("--inputs") { Description = "CSV of inputs (random when left out)" };
+        var targets = new Option<string?>("--targets") { Description = "CSV of targets (random when left out)" };
+        var tolerance = new Option<double>("--tolerance") { Description = "largest relative error that passes", DefaultValueFactory = _ => 1e-6 };
+        var command = new Command("gradcheck", "Compare every analytic gradient with central finite differences (float64).")
+        {
+            network, inputs, targets, tolerance,
+        };
+        command.SetAction(r =>
+        {
+            var net = NetworkJson.Load(r.GetValue(network)!).Build<double>();
+            string? xPath = r.GetValue(inputs), tPath = r.GetValue(targets);
+            if ((xPath is null) != (tPath is null)) throw new BackpropException("give both --inputs and --targets, or neither");
+            var (x, t) = xPath is null ? RandomBatch.For(net, rows: 4, seed: 1) : Inputs.ReadBatch<double>(xPath, tPath!);
+            var checks = GradientCheck.Run(net, x, t, includeInputs: true);
+            double limit = r.GetValue(tolerance);
+
+            var table = new Table().AddColumns("tensor", "values", "max abs error", "max rel error", "");
+            foreach (var c in checks)
+                table.AddRow(c.Name, c.Count.ToString(), c.MaxAbsoluteError.ToString("0.00e+00"), c.MaxRelativeError.ToString("0.00e+00"),
+                    c.MaxRelativeError <= limit ? "[green]ok[/]" : "[red]FAIL[/]");
+            AnsiConsole.Write(table);
+            bool pass = checks.All(c => c.MaxRelativeError <= limit);
+            AnsiConsole.MarkupLine(pass
+                ? $"[green]gradients match finite differences[/] (max relative error {checks.Max(c => c.MaxRelativeError):0.00e+00} ≤ {limit:e0})"
+                : $"[red]gradient check failed[/]: max relative error {checks.Max(c => c.MaxRelativeError):0.00e+00} > {limit:e0}");
+            return pass ? 0 : 1;
+        });
+        return command;
+    }
+}

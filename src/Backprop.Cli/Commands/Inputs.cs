@@ -1,0 +1,28 @@
+using System.Numerics;
+using Backprop.Data;
+using Backprop.Tensors;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary>Reading the CLI's common inputs: CSV matrices and the --precision switch.</summary>
+internal static class Inputs
+{
+    public static Matrix<T> ReadMatrix<T>(string path) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Matrix<T>.FromRows(Csv.ReadNumbers(path));
+
+    /// <summary>X and T, checked to have one target row per input row.</summary>
+    public static (Matrix<T> X, Matrix<T> T) ReadBatch<T>(string inputs, string targets) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var x = ReadMatrix<T>(inputs);
+        var t = ReadMatrix<T>(targets);
+        if (x.Rows != t.Rows) throw new BackpropException($"{targets} has {t.Rows} rows but {inputs} has {x.Rows}: one target row per input row");
+        return (x, t);
+    }
+
+    public static bool IsDouble(string precision) => precision switch
+    {
+        "f64" or "float64" or "double" => true,
+        "f32" or "float32" or "float" => false,
+        _ => throw new BackpropException($"unknown --precision '{precision}' (expected f32 or f64)"),
+    };
+}

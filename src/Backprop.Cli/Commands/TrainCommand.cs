@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Numerics;
+using System.Text.Json;
+using Backprop.Data;
+using Backprop.IO;
+using Backprop.Model;
+using Backprop.Tensors;
+using Backprop.Training;
+using Spectre.Console;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary><c>backprop train</c>: mini-batch training with a live progress bar, saving the trained network.</summary>
+internal static class TrainCommand
+{
+    private static readonly Option<string> Data = new("--data") { Description = "xor, circles, spirals, blobs, fashion-mnist, or a CSV file (label in the last column)", DefaultValueFactory = _ => "spirals" };
+    private static readonly Option<string?> NetworkFile = new("--network") { Description = "network JSON to start from (instead of --layers)" };
+    private static readonly Option<string?> LayerSizes = new("--layers") { Description = "sizes such as 784-256-128-10 (default: inputs-64-64-outputs)" };
+    private static readonly Option<string> ActivationName = new("--activation") { Description = string.Join(", ", NetworkSpec.ActivationTypes), DefaultValueFactory = _ => "relu" };
+    private static readonly Option<string> LossName = new("--loss") { Description = string.Join(", ", Backprop.Losses.Loss<float>.Names), DefaultValueFactory = _ => "cross_entropy" };
+    private static readonly Option<string?> Init = new("--init") { Description = $"{string.Join(", ", Initializer.Names)} (default: he for relu, else xavier)" };
+    private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => "adam" };
+    private static readonly Option<double?> LearningRate = new("--lr") { Description = "learning rate (default 0.01 for adam, 0.1 otherwise)" };
+    private static readonly Option<double> Momentum = new("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0 };
+    private static readonly Option<double> WeightDecay = new("--weight-decay") { Description = "L2 weight decay", DefaultValueFactory = _ => 0 };
+    private static readonly Option<int> Batch = new("--batch") { Description = "mini-batch size", DefaultValueFactory = _ => 32 };
+    private static readonly Option<int?> Epochs = new("--epochs") { Description = "passes over the data (default 300 for the built-in 2-D sets, 10 otherwise)" };
+    private static readonly Option<int> Seed = new("--seed") { Description = "seed for weights and shuffling", DefaultValueFactory = _ => 1 };
+    private static readonly Option<int> Threads = new("--threads") { Description = "threads for matrix products", DefaultValueFactory = _ => Environment.ProcessorCount };
+    private static readonly Option<string> Precision = new("--precision") { Description = "f32 or f64", DefaultValueFactory = _ => "f32" };
+    private static readonly Option<int?> Limit = new("--limit") { Description = "train on the first N examples only" };
+    private static readonly Option<string?> Out = new("--out") { Description = "where to save the trained network (JSON)" };
+    private static readonly Option<bool> Json = new("--json") { Description = "print a JSON summary as the last line of stdout" };
+
+    public static Command Create()
+    {
+        var command = new Command("train", "Train a network with mini-batch gradient descent.")
+        {
+            Data, NetworkFile, LayerSizes, ActivationName, LossName, Init, OptimizerName, LearningRate, Momentum, WeightDecay,
+            Batch, Epochs, Seed, Threads, Precision, Limit, Out, Json,
+        };
+        command.SetAction(r => Inputs.IsDouble(r.GetValue(Precision)!) ? Run<double>(r) : Run<float>(r));
+        return command;
+    }
+
+    private static int Run<T>(ParseResult r) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string dataName = r.GetValue(Data)!;
+        int seed = r.GetValue(Seed);
+        Gemm.Threads = Math.Max(1, r.GetValue(Threads));
+        string? outPath = r.GetValue(Out);
+        if (outPath is not null) CheckWritable(outPath);
+
+        var (train, test) = DataSources.Load(dataName, seed);
+        if (r.GetValue(Limit) is { } limit) train = train.Take(limit);
+        var spec = r.GetValue(NetworkFile) is { } netPath
+            ? NetworkJson.Load(netPath)
+            : NetworkSpec.Mlp(ParseSizes(r.GetValue(LayerSizes), train), r.GetValue(ActivationName)!, r.GetValue(LossName)!, r.GetValue(Init), seed);
+        var network = spec.Build<T>();
+        if (network.Inputs != train.FeatureCount)
+            throw new BackpropException($"the network takes {network.Inputs} inputs but {train.Name} has {train.FeatureCount} features");
+        Batcher.EncodingFor(train, network.Loss.Name, network.Outputs); // shape errors before any work
+
+        string optimizerName = r.GetValue(OptimizerName)!;
+        double lr = r.GetValue(LearningRate) ?? (optimizerName == "adam" ? 0.01 : 0.1);
+        var optimizer = Optimizer<T>.Create(optimizerName, lr, r.GetValue(Momentum), r.GetValue(WeightDecay));
+        var trainer = new Trainer<T>(network, optimizer, r.GetValue(Batch), seed);
+        int epochs = r.GetValue(Epochs) ?? (Array.IndexOf(Synthetic.Names, dataName) >= 0 ? 300 : 10);
+        if (epochs < 1) throw new BackpropException($"--epochs must be at least 1, got {epochs}");
+
+        bool json = r.GetValue(Json);
+        var console = json ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : AnsiConsole.Console;
+        console.MarkupLineInterpolated($"[bold]{train.Name}[/]: {train.Count:N0} examples, {train.FeatureCount} features; test {test.Count:N0}");
+        console.MarkupLineInterpolated($"network {network} ({network.ParameterCount:N0} parameters), {optimizerName} lr {lr}, batch {trainer.BatchSize}, {typeof(T).Name}");
+
+        var reports = new List<EpochReport>();
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("training", maxValue: (double)epochs * train.Count);
+                trainer.BatchCompleted = (_, _, done) => task.Value = (double)reports.Count * train.Count + done;
+                for (int e = 0; e < epochs; e++)
+                {
+                    var report = trainer.TrainEpoch(train, test);
+                    reports.Add(report);
+                    task.Description = $"epoch {report.Epoch}/{epochs} loss {report.TrainLoss:F4} acc {report.TrainAccuracy:P1} test {report.Test!.Accuracy:P1} {report.SamplesPerSecond:N0}/s";
+                }
+            });
+
+        var final = reports[^1];
+        double trainSeconds = reports.Sum(x => x.Seconds);
+        double samplesPerSecond = reports.Sum(x => (double)x.Samples) / trainSeconds;
+        console.MarkupLineInterpolated(
+            $"[green]done[/]: train loss {final.TrainLoss:F4}, train accuracy {final.TrainAccuracy:P2}, test loss {final.Test!.Loss:F4}, test accuracy [bold]{final.Test.Accuracy:P2}[/], {samplesPerSecond:N0} samples/s");
+        if (outPath is not null)
+        {
+            NetworkJson.Save(NetworkSpec.From(network), outPath);
+            console.MarkupLineInterpolated($"saved {outPath}");
+        }
+        if (json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                epochs,
+                train_seconds = trainSeconds,
+                samples_per_second = samplesPerSecond,
+                train_loss = final.TrainLoss,
+                test_loss = final.Test.Loss,
+                test_accuracy = double.IsNaN(final.Test.Accuracy) ? (double?)null : final.Test.Accuracy,
+            }));
+        }
+        return 0;
+    }
+
+    private static int[] ParseSizes(string? text, Dataset train)
+    {
+        if (text is null) return [train.FeatureCount, 64, 64, train.OutputCount];
+        var parts = text.Split('-');
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], out sizes[i]) || sizes[i] < 1)
+                throw new BackpropException($"--layers '{text}': '{parts[i]}' is not a positive size (write sizes like 784-256-128-10)");
+        return sizes;
+    }
+
+    /// <summary>Fails before training, not after an hour of it, when the model cannot be saved.</summary>
+    private static void CheckWritable(string path)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory)) throw new BackpropException($"--out {path}: directory {directory} does not exist");
+        if (Directory.Exists(path)) throw new BackpropException($"--out {path}: is a directory");
+        string probe = Path.Combine(directory, $".backprop-write-test-{Environment.ProcessId}");
+        try
+        {
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackpropException($"--out {path}: cannot write to {directory}");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Backprop;
+using Backprop.Cli.Commands;
+
+var root = new RootCommand("backprop: batch backpropagation in matrix form, fast and visible.")
+{
+    GradCommand.Create(),
+    GradcheckCommand.Create(),
+    TrainCommand.Create(),
+    EvalCommand.Create(),
+};
+
+try
+{
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (BackpropException e)
+{
+    // Bad input: one line that names the problem, never a stack trace.
+    Console.Error.WriteLine($"backprop: error: {e.Message}");
+    return 1;
+}
+catch (OutOfMemoryException)
+{
+    Console.Error.WriteLine("backprop: error: out of memory (try a smaller --batch or network)");
+    return 1;
+}

@@ -1,0 +1,34 @@
+using Backprop.Model;
+using Backprop.Tensors;
+using Backprop.Training;
+
+namespace Backprop.Checking;
+
+/// <summary>A seeded random batch that fits a network and its loss, for checks when no data is given.</summary>
+public static class RandomBatch
+{
+    public static (Matrix<double> X, Matrix<double> T) For(Network<double> network, int rows, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new Matrix<double>(rows, network.Inputs);
+        foreach (ref var v in x.Span) v = Initializer.StandardNormal(rng);
+        int k = network.Outputs;
+        Matrix<double> t;
+        switch (network.Loss.Name)
+        {
+            case "cross_entropy" when k > 1:
+                t = new Matrix<double>(rows, 1);
+                foreach (ref var v in t.Span) v = rng.Next(k);
+                break;
+            case "bce_with_logits":
+                t = new Matrix<double>(rows, k);
+                foreach (ref var v in t.Span) v = rng.Next(2);
+                break;
+            default:
+                t = new Matrix<double>(rows, k);
+                foreach (ref var v in t.Span) v = Initializer.StandardNormal(rng);
+                break;
+        }
+        return (x, t);
+    }
+}

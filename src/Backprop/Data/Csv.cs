@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace Backprop.Data;
+
+/// <summary>
+/// Numeric CSV: one example per row, comma-separated numbers, an optional header line (a first line
+/// that is not all numbers). Errors name the file, the line and the offending field.
+/// </summary>
+public static class Csv
+{
+    public static double[][] ReadNumbers(string path)
+    {
+        if (!File.Exists(path)) throw new BackpropException($"{path}: file not found");
+        var rows = new List<double[]>();
+        int lineNumber = 0, width = -1, widthLine = 0;
+        foreach (string raw in File.ReadLines(path))
+        {
+            lineNumber++;
+            string line = raw.Trim();
+            if (line.Length == 0) continue;
+            string[] fields = line.Split(',');
+            if (rows.Count == 0 && width < 0 && !fields.All(f => TryParse(f, out _)))
+            {
+                width = fields.Length; // a header: it fixes the width, not the values
+                widthLine = lineNumber;
+                continue;
+            }
+            if (width < 0)
+            {
+                width = fields.Length;
+                widthLine = lineNumber;
+            }
+            if (fields.Length != width)
+                throw new BackpropException($"{path}: line {lineNumber}: {fields.Length} values, expected {width} (as on line {widthLine})");
+            var values = new double[width];
+            for (int j = 0; j < width; j++)
+            {
+                if (!TryParse(fields[j], out values[j]))
+                    throw new BackpropException($"{path}: line {lineNumber}, column {j + 1}: '{fields[j].Trim()}' is not a number");
+                if (!double.IsFinite(values[j]))
+                    throw new BackpropException($"{path}: line {lineNumber}, column {j + 1}: {fields[j].Trim()} is not a finite number");
+            }
+            rows.Add(values);
+        }
+        if (rows.Count == 0) throw new BackpropException($"{path}: no data rows");
+        return [.. rows];
+    }
+
+    private static bool TryParse(string field, out double value) =>
+        double.TryParse(field.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+}

@@ -1,0 +1,56 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Backprop.Tensors;
+
+namespace Backprop.Layers;
+
+/// <summary>
+/// The linear part of a layer: Z = X·W + b, with W inputs×outputs (so weights[i][j] joins input i
+/// to output j, as in the articles) and b one bias per output, added to every row of the batch.
+/// </summary>
+public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private Matrix<T>? _z, _dx;
+
+    public Dense(int inputs, int outputs)
+    {
+        if (inputs < 1 || outputs < 1) throw new BackpropException($"dense layer needs positive sizes, got {inputs}→{outputs}");
+        Weights = new Parameter<T>("W", new Matrix<T>(inputs, outputs));
+        Bias = new Parameter<T>("b", new Matrix<T>(1, outputs));
+    }
+
+    public override string Type => "dense";
+    public int Inputs => Weights.Value.Rows;
+    public int Outputs => Weights.Value.Cols;
+    public Parameter<T> Weights { get; }
+    public Parameter<T> Bias { get; }
+    public override IReadOnlyList<Parameter<T>> Parameters => [Weights, Bias];
+
+    public override Matrix<T> Forward(Matrix<T> x)
+    {
+        if (x.Cols != Inputs) throw new BackpropException($"dense layer expects {Inputs} inputs per row but got a {x.Shape} batch");
+        Input = x;
+        var z = Matrix<T>.Reuse(ref _z, x.Rows, Outputs);
+        Gemm.Multiply(x, Weights.Value, z);                                   // Z = X·W
+        var b = Bias.Value.Span;
+        for (int r = 0; r < z.Rows; r++) TensorPrimitives.Add(z.Row(r), b, z.Row(r)); //   + b
+        return Output = z;
+    }
+
+    public override Matrix<T>? Backward(Matrix<T> delta, bool needInputGradient = true)
+    {
+        OutputGradient = delta;                                               // Δ = ∂L/∂Z
+        var x = Input ?? throw new InvalidOperationException("Backward before Forward");
+        Gemm.MultiplyTransposeA(x, delta, Weights.Gradient);                  // step 1: dW = Xᵀ·Δ
+        ColumnSums(delta, Bias.Gradient.Span);                                // step 2: db = column sums of Δ
+        if (!needInputGradient) return InputGradient = null;
+        Gemm.MultiplyTransposeB(delta, Weights.Value, Matrix<T>.Reuse(ref _dx, x.Rows, Inputs)); // step 3: dX = Δ·Wᵀ
+        return InputGradient = _dx;
+    }
+
+    private static void ColumnSums(Matrix<T> m, Span<T> sums)
+    {
+        sums.Clear();
+        for (int r = 0; r < m.Rows; r++) TensorPrimitives.Add(sums, m.Row(r), sums);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Numerics;
+using Backprop.Tensors;
+
+namespace Backprop.Layers;
+
+/// <summary>
+/// One stage of a feed-forward network. Forward maps a batch (one example per row) to a batch;
+/// Backward receives ∂L/∂output for that batch and returns ∂L/∂input, filling its parameters'
+/// gradients on the way. A layer keeps what it saw and produced, so a trace (and the diagrams)
+/// can read the very numbers that training used.
+/// </summary>
+public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The name in the network format: "dense", "sigmoid", "relu", …</summary>
+    public abstract string Type { get; }
+
+    /// <summary>The batch the last Forward received.</summary>
+    public Matrix<T>? Input { get; protected set; }
+
+    /// <summary>The batch the last Forward produced.</summary>
+    public Matrix<T>? Output { get; protected set; }
+
+    /// <summary>∂L/∂Output as the last Backward received it.</summary>
+    public Matrix<T>? OutputGradient { get; protected set; }
+
+    /// <summary>∂L/∂Input as the last Backward computed it (null when it was not asked for).</summary>
+    public Matrix<T>? InputGradient { get; protected set; }
+
+    public virtual IReadOnlyList<Parameter<T>> Parameters => [];
+
+    public abstract Matrix<T> Forward(Matrix<T> input);
+
+    /// <param name="outputGradient">∂L/∂Output, same shape as Output.</param>
+    /// <param name="needInputGradient">false for the first layer in training, where nobody reads ∂L/∂X.</param>
+    public abstract Matrix<T>? Backward(Matrix<T> outputGradient, bool needInputGradient = true);
+
+    public override string ToString() => Type;
+}

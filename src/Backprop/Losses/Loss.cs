@@ -1,0 +1,42 @@
+using System.Numerics;
+using Backprop.Tensors;
+
+namespace Backprop.Losses;
+
+/// <summary>
+/// A loss over a whole batch: its value L(Y, T) and ∂L/∂Y, the matrix that starts the backward pass
+/// (the first article's Δ of the output layer when the output is linear).
+/// </summary>
+public abstract class Loss<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The name in the network format: "sse", "half_sse", "mse", "cross_entropy", "bce_with_logits".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Returns L(Y, T) and writes ∂L/∂Y into <paramref name="gradient"/> (shaped like Y).</summary>
+    public double Compute(Matrix<T> y, Matrix<T> targets, Matrix<T> gradient)
+    {
+        CheckTargets(y, targets);
+        return Evaluate(y, targets, gradient.Reshape(y.Rows, y.Cols));
+    }
+
+    protected abstract double Evaluate(Matrix<T> y, Matrix<T> targets, Matrix<T> gradient);
+
+    /// <summary>Targets have Y's shape unless a loss says otherwise (cross-entropy also takes class indices).</summary>
+    protected virtual void CheckTargets(Matrix<T> y, Matrix<T> targets)
+    {
+        if (targets.Rows != y.Rows || targets.Cols != y.Cols)
+            throw new BackpropException($"{Name} needs targets of shape {y.Shape} (like the outputs) but got {targets.Shape}");
+    }
+
+    public static Loss<T> Create(string name) => name switch
+    {
+        "sse" => new SquaredError<T>(SquaredError<T>.Reduction.Sum),
+        "half_sse" => new SquaredError<T>(SquaredError<T>.Reduction.HalfSum),
+        "mse" => new SquaredError<T>(SquaredError<T>.Reduction.Mean),
+        "cross_entropy" => new CrossEntropy<T>(),
+        "bce_with_logits" => new BceWithLogits<T>(),
+        _ => throw new BackpropException($"unknown loss '{name}' (expected one of: {string.Join(", ", Names)})"),
+    };
+
+    public static readonly string[] Names = ["sse", "half_sse", "mse", "cross_entropy", "bce_with_logits"];
+}

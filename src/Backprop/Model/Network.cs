@@ -1,0 +1,84 @@
+using System.Numerics;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Tensors;
+
+namespace Backprop.Model;
+
+/// <summary>
+/// A feed-forward network: a sequence of layers and a loss. Forward runs the layers in order;
+/// Backward starts from ∂L/∂Y and runs them in reverse, each turning the gradient of its output into
+/// the gradient of its input ("rinse and repeat", the fifth step of the first article).
+/// </summary>
+public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private Matrix<T>? _lossGradient;
+
+    public Network(IReadOnlyList<Layer<T>> layers, Loss<T> loss)
+    {
+        if (layers.Count == 0) throw new BackpropException("a network needs at least one layer");
+        if (layers[0] is not Dense<T>) throw new BackpropException($"layer 0 is {layers[0].Type}: a network must start with a dense layer");
+        Layers = layers;
+        Loss = loss;
+        int width = ((Dense<T>)layers[0]).Inputs, from = 0;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i] is not Dense<T> dense) continue;
+            if (dense.Inputs != width)
+                throw new BackpropException($"layer {i} (dense) takes {dense.Inputs} inputs but layer {from} gives {width} outputs");
+            width = dense.Outputs;
+            from = i;
+        }
+        Outputs = width;
+    }
+
+    public IReadOnlyList<Layer<T>> Layers { get; }
+    public Loss<T> Loss { get; }
+    public int Inputs => ((Dense<T>)Layers[0]).Inputs;
+    public int Outputs { get; }
+
+    public IEnumerable<Parameter<T>> Parameters => Layers.SelectMany(l => l.Parameters);
+    public IEnumerable<Dense<T>> DenseLayers => Layers.OfType<Dense<T>>();
+    public long ParameterCount => Parameters.Sum(p => (long)p.Value.Length);
+
+    /// <summary>The outputs Y of the last Forward.</summary>
+    public Matrix<T>? Output => Layers[^1].Output;
+
+    /// <summary>∂L/∂Y from the last <see cref="ComputeGradients"/>.</summary>
+    public Matrix<T>? LossGradient => _lossGradient;
+
+    public Matrix<T> Forward(Matrix<T> x)
+    {
+        if (x.Cols != Inputs) throw new BackpropException($"the network takes {Inputs} inputs per row but the data has {x.Cols} columns");
+        foreach (var layer in Layers) x = layer.Forward(x);
+        return x;
+    }
+
+    /// <summary>Runs the layers in reverse from ∂L/∂Y; returns ∂L/∂X when asked for.</summary>
+    public Matrix<T>? Backward(Matrix<T> lossGradient, bool needInputGradient = false)
+    {
+        Matrix<T>? gradient = lossGradient;
+        for (int i = Layers.Count - 1; i >= 0; i--)
+            gradient = Layers[i].Backward(gradient!, needInputGradient || i > 0);
+        return gradient;
+    }
+
+    /// <summary>Forward, loss and backward for one batch. Afterwards every parameter holds ∂L/∂parameter.</summary>
+    public double ComputeGradients(Matrix<T> x, Matrix<T> targets, bool needInputGradient = false)
+    {
+        var y = Forward(x);
+        double loss = Loss.Compute(y, targets, Matrix<T>.Reuse(ref _lossGradient, y.Rows, y.Cols));
+        Backward(_lossGradient!, needInputGradient);
+        return loss;
+    }
+
+    /// <summary>The loss of a batch without touching gradients.</summary>
+    public double Evaluate(Matrix<T> x, Matrix<T> targets)
+    {
+        var y = Forward(x);
+        return Loss.Compute(y, targets, Matrix<T>.Reuse(ref _lossGradient, y.Rows, y.Cols));
+    }
+
+    public override string ToString() =>
+        $"{string.Join(" → ", Layers.Select(l => l is Dense<T> d ? $"dense {d.Inputs}×{d.Outputs}" : l.Type))} ⇒ {Loss.Name}";
+}

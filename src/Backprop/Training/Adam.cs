@@ -1,0 +1,39 @@
+using System.Numerics;
+using Backprop.Layers;
+
+namespace Backprop.Training;
+
+/// <summary>
+/// Adam (Kingma &amp; Ba) as PyTorch implements it: m = β₁m + (1−β₁)g, v = β₂v + (1−β₂)g²,
+/// w −= η · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε). Weight decay is added to g (L2, not AdamW).
+/// </summary>
+public sealed class Adam<T>(double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
+    : Optimizer<T>(learningRate) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private T[][]? _m, _v;
+    private int _t;
+
+    public override void Step(IReadOnlyList<Parameter<T>> parameters)
+    {
+        _m ??= [.. parameters.Select(p => new T[p.Value.Length])];
+        _v ??= [.. parameters.Select(p => new T[p.Value.Length])];
+        _t++;
+        T b1 = T.CreateChecked(beta1), b2 = T.CreateChecked(beta2), eps = T.CreateChecked(epsilon), decay = T.CreateChecked(weightDecay);
+        T stepSize = T.CreateChecked(LearningRate / (1 - Math.Pow(beta1, _t)));
+        T correction2 = T.CreateChecked(Math.Sqrt(1 - Math.Pow(beta2, _t)));
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var w = parameters[i].Value.Span;
+            var g = parameters[i].Gradient.Span;
+            var m = _m[i].AsSpan();
+            var v = _v[i].AsSpan();
+            for (int k = 0; k < w.Length; k++)
+            {
+                T grad = g[k] + decay * w[k];
+                m[k] = b1 * m[k] + (T.One - b1) * grad;
+                v[k] = b2 * v[k] + (T.One - b2) * grad * grad;
+                w[k] -= stepSize * m[k] / (T.Sqrt(v[k]) / correction2 + eps);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Backprop.Layers;
+
+namespace Backprop.Training;
+
+/// <summary>
+/// Stochastic gradient descent as PyTorch defines it: g = ∇ + λ·w; with momentum μ,
+/// v = μ·v + g (v = g on the first step) and g = v; then w = w − η·g.
+/// </summary>
+public sealed class Sgd<T>(double learningRate, double momentum = 0, double weightDecay = 0) : Optimizer<T>(learningRate)
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private T[][]? _velocity;
+
+    public double Momentum { get; } = momentum;
+    public double WeightDecay { get; } = weightDecay;
+
+    public override void Step(IReadOnlyList<Parameter<T>> parameters)
+    {
+        T lr = T.CreateChecked(LearningRate), mu = T.CreateChecked(Momentum), decay = T.CreateChecked(WeightDecay);
+        bool first = _velocity is null;
+        _velocity ??= [.. parameters.Select(p => Momentum == 0 ? [] : new T[p.Value.Length])];
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var w = parameters[i].Value.Span;
+            Span<T> g = parameters[i].Gradient.Span;
+            if (WeightDecay != 0) TensorPrimitives.MultiplyAdd(w, decay, g, g);   // g += λ·w
+            if (Momentum != 0)
+            {
+                var v = _velocity[i].AsSpan();
+                if (first) g.CopyTo(v);
+                else TensorPrimitives.MultiplyAdd(v, mu, g, v);                     // v = μ·v + g
+                g = v;
+            }
+            TensorPrimitives.MultiplyAdd(g, -lr, w, w);                            // w −= η·g
+        }
+    }
+}
