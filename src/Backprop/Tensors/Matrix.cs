@@ -14,7 +14,7 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(nameof(rows), $"shape {rows}×{cols}");
         Rows = rows;
         Cols = cols;
-        Data = new T[rows * cols];
+        Data = Allocate(rows * cols);
     }
 
     public Matrix(int rows, int cols, T[] data)
@@ -43,7 +43,7 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Gives this matrix a new shape, reusing its storage when it is large enough. Contents are unspecified.</summary>
     public Matrix<T> Reshape(int rows, int cols)
     {
-        if (Data.Length < rows * cols) Data = new T[rows * cols];
+        if (Data.Length < rows * cols) Data = Allocate(rows * cols);
         Rows = rows;
         Cols = cols;
         return this;
@@ -91,6 +91,9 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int i = 0; i < src.Length; i++) dst[i] = TOther.CreateTruncating(src[i]);
         return m;
     }
+
+    /// <summary>Every matrix buffer is born here: the one place to change how (and to count how much) memory is taken.</summary>
+    private static T[] Allocate(int length) => new T[length];
 
     public override string ToString() => $"Matrix<{typeof(T).Name}> {Shape}";
 }
