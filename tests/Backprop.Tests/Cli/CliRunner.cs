@@ -9,9 +9,9 @@ internal static class CliRunner
 
     private static string CliDll => Path.Combine(AppContext.BaseDirectory, "Backprop.Cli.dll");
 
-    public static Result Run(params string[] args) => Run(null, args);
+    public static Result Run(params string[] args) => RunIn(null, args);
 
-    public static Result Run(string? workingDirectory, params string[] args)
+    public static Result RunIn(string? workingDirectory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(CliDll);
