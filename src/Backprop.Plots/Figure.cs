@@ -43,10 +43,9 @@ public static class Figure
         canvas.Clear(SKColors.White);
         for (int i = 0; i < panels.Length; i++)
         {
-            canvas.Save();
-            canvas.Translate(i * PanelWidth, 0);
-            panels[i].Render(canvas, PanelWidth, PanelHeight);
-            canvas.Restore();
+            // Each panel renders on its own (a plot clears the whole canvas it is given), then is pasted in its column.
+            using var panel = SKBitmap.Decode(panels[i].GetImageBytes(PanelWidth, PanelHeight, ImageFormat.Png));
+            canvas.DrawBitmap(panel, i * PanelWidth, 0);
         }
         using var image = surface.Snapshot();
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
@@ -79,9 +78,7 @@ public static class Figure
     {
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = v => $"1e{v:0}",
+            LabelFormatter = v => Math.Abs(v - Math.Round(v)) < 1e-9 ? $"1e{Math.Round(v):0}" : Math.Pow(10, v).ToString("G2"),
         };
     }
 

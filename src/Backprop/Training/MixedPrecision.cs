@@ -1,3 +1,4 @@
+using System.Numerics;
 using Backprop.Model;
 using Backprop.Tensors;
 
@@ -22,10 +23,12 @@ public static class MixedPrecision
     /// Sets the network's storage format and wraps the optimizer in loss scaling. The default scale is
     /// dynamic for float16 (whose range is narrow) and none for bfloat16 (which has float32's range).
     /// </summary>
-    public static LossScaledOptimizer<float> Enable(Network<float> network, Optimizer<float> optimizer, StorageFormat format, string? lossScale)
+    public static LossScaledOptimizer<T> Enable<T>(Network<T> network, Optimizer<T> optimizer, StorageFormat format, string? lossScale)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         network.Storage = format;
-        var scaler = LossScaler.Parse(lossScale ?? (format == StorageFormat.Float16 ? "dynamic" : "none"));
-        return new LossScaledOptimizer<float>(optimizer, network, scaler);
+        return new LossScaledOptimizer<T>(optimizer, network, LossScaler.Parse(lossScale ?? DefaultLossScale(format)));
     }
+
+    public static string DefaultLossScale(StorageFormat format) => format == StorageFormat.Float16 ? "dynamic" : "none";
 }
