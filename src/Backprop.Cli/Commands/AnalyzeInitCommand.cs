@@ -55,11 +55,12 @@ internal static class AnalyzeInitCommand
 
     private static void Print(List<InitResult> results, string sizes, string activation)
     {
-        AnsiConsole.MarkupLineInterpolated($"[bold]{sizes} {activation}[/]: E[Z_l²] = fan_in·Var(W)·E[A_l−1²] forward, E[dA_l−1²] = fan_out·Var(W)·E[Δ_l²] backward.");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{sizes} {activation}[/]:");
+        AnsiConsole.WriteLine("theory: forward E[Z_l²] = fan_in·Var(W)·E[A_l−1²], backward E[dA_l−1²] = fan_out·Var(W)·E[Δ_l²] (means of squares over the batch).");
         foreach (var result in results)
         {
             var table = new Table().Title($"{result.Scheme}").AddColumns("layer", "fan in→out", "Var(W) scheme", "Var(W) drawn",
-                "E[Z²]", "theory", "E[dA²]", "theory");
+                "E[[Z²]]", "theory", "E[[dA²]]", "theory"); // [[ ]]: literal brackets in Spectre markup
             foreach (var l in result.Layers)
                 table.AddRow($"{l.Layer}", $"{l.FanIn}→{l.FanOut}", N(l.TargetWeightVariance), N(l.WeightVariance),
                     N(l.ForwardMeasured), N(l.ForwardTheory), N(l.BackwardMeasured), N(l.BackwardTheory));
