@@ -12,8 +12,8 @@ public static class LossScalingPlot
         var xs = underflow.Select(u => (double)u.Layer).ToArray();
         Figure.Line(lost, xs, underflow.Select(u => 100 * u.WeightGradientUnscaled), "∂L/∂W, no scaling").Color = Colors.Crimson;
         Figure.Line(lost, xs, underflow.Select(u => 100 * u.DeltaUnscaled), "Δ, no scaling").Color = Colors.Orange;
-        Figure.Line(lost, xs, underflow.Select(u => 100 * u.WeightGradientScaled), $"∂L/∂W, scale {scale:G4}").Color = Colors.SteelBlue;
-        Figure.Line(lost, xs, underflow.Select(u => 100 * u.DeltaScaled), $"Δ, scale {scale:G4}").Color = Colors.ForestGreen;
+        Figure.Line(lost, xs, underflow.Select(u => 100 * u.WeightGradientScaled), $"∂L/∂W, scale {scale:G6}").Color = Colors.SteelBlue;
+        Figure.Line(lost, xs, underflow.Select(u => 100 * u.DeltaScaled), $"Δ, scale {scale:G6}").Color = Colors.ForestGreen;
         Figure.IntegerX(lost);
         lost.Axes.SetLimitsY(-5, 105);
         lost.ShowLegend(Alignment.UpperRight);

@@ -13,12 +13,12 @@ namespace Backprop.Cli.Commands;
 /// </summary>
 internal static class AnalyzeLossScalingCommand
 {
-    private static readonly NetworkOptions Network = new("spirals", depth: 6, width: 64, activation: "sigmoid", batch: 256);
+    private static readonly NetworkOptions Network = new("spirals", depth: 10, width: 32, activation: "sigmoid", batch: 256);
     private static readonly Option<string> Format = new("--format") { Description = "fp16 or bf16", DefaultValueFactory = _ => "fp16" };
     private static readonly Option<string> LossScale = new("--loss-scale") { Description = "dynamic (starts at 65536) or a number", DefaultValueFactory = _ => "dynamic" };
     private static readonly Option<int> Epochs = new("--epochs") { Description = "training epochs per run", DefaultValueFactory = _ => 10 };
-    private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => "sgd" };
-    private static readonly Option<double> LearningRate = new("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.5 };
+    private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => "adam" };
+    private static readonly Option<double> LearningRate = new("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.01 };
 
     public static Command Create()
     {
