@@ -8,6 +8,7 @@ var root = new RootCommand("backprop: batch backpropagation in matrix form, fast
     GradcheckCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),
+    AnalyzeCommand.Create(),
 };
 
 try

@@ -27,7 +27,8 @@ internal static class TrainCommand
     private static readonly Option<int?> Epochs = new("--epochs") { Description = "passes over the data (default 300 for the built-in 2-D sets, 10 otherwise)" };
     private static readonly Option<int> Seed = new("--seed") { Description = "seed for weights and shuffling", DefaultValueFactory = _ => 1 };
     private static readonly Option<int> Threads = new("--threads") { Description = "threads for matrix products", DefaultValueFactory = _ => Environment.ProcessorCount };
-    private static readonly Option<string> Precision = new("--precision") { Description = "f32 or f64", DefaultValueFactory = _ => "f32" };
+    private static readonly Option<string> Precision = new("--precision") { Description = "f32, f64, or mixed precision fp16 or bf16 (16-bit activations and gradients, float32 master weights)", DefaultValueFactory = _ => "f32" };
+    private static readonly Option<string?> LossScale = new("--loss-scale") { Description = "with fp16/bf16: dynamic, none, or a fixed number (default: dynamic for fp16, none for bf16)" };
     private static readonly Option<int?> Limit = new("--limit") { Description = "train on the first N examples only" };
     private static readonly Option<string?> Out = new("--out") { Description = "where to save the trained network (JSON)" };
     private static readonly Option<bool> Json = new("--json") { Description = "print a JSON summary as the last line of stdout" };
@@ -37,9 +38,15 @@ internal static class TrainCommand
         var command = new Command("train", "Train a network with mini-batch gradient descent.")
         {
             Data, NetworkFile, LayerSizes, ActivationName, LossName, Init, OptimizerName, LearningRate, Momentum, WeightDecay,
-            Batch, Epochs, Seed, Threads, Precision, Limit, Out, Json,
+            Batch, Epochs, Seed, Threads, Precision, LossScale, Limit, Out, Json,
         };
-        command.SetAction(r => Inputs.IsDouble(r.GetValue(Precision)!) ? Run<double>(r) : Run<float>(r));
+        command.SetAction(r => r.GetValue(Precision) switch
+        {
+            "fp16" or "float16" or "half" or "bf16" or "bfloat16" => Run<float>(r), // 16-bit storage, float32 arithmetic and master weights
+            "f64" or "float64" or "double" => Run<double>(r),
+            "f32" or "float32" or "float" => Run<float>(r),
+            var p => throw new BackpropException($"unknown --precision '{p}' (expected f32, f64, fp16 or bf16)"),
+        });
         return command;
     }
 
@@ -64,6 +71,10 @@ internal static class TrainCommand
         string optimizerName = r.GetValue(OptimizerName)!;
         double lr = r.GetValue(LearningRate) ?? (optimizerName == "adam" ? 0.01 : 0.1);
         var optimizer = Optimizer<T>.Create(optimizerName, lr, r.GetValue(Momentum), r.GetValue(WeightDecay));
+        var storage = MixedPrecision.Parse(r.GetValue(Precision)!);
+        if (storage is null && r.GetValue(LossScale) is not null) throw new BackpropException("--loss-scale applies to --precision fp16 or bf16 only");
+        LossScaledOptimizer<T>? scaled = null;
+        if (storage is { } format) optimizer = scaled = MixedPrecision.Enable(network, optimizer, format, r.GetValue(LossScale));
         var trainer = new Trainer<T>(network, optimizer, r.GetValue(Batch), seed);
         int epochs = r.GetValue(Epochs) ?? (Array.IndexOf(Synthetic.Names, dataName) >= 0 ? 300 : 10);
         if (epochs < 1) throw new BackpropException($"--epochs must be at least 1, got {epochs}");
@@ -71,7 +82,8 @@ internal static class TrainCommand
         bool json = r.GetValue(Json);
         var console = json ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : AnsiConsole.Console;
         console.MarkupLineInterpolated($"[bold]{train.Name}[/]: {train.Count:N0} examples, {train.FeatureCount} features; test {test.Count:N0}");
-        console.MarkupLineInterpolated($"network {network} ({network.ParameterCount:N0} parameters), {optimizerName} lr {lr}, batch {trainer.BatchSize}, {typeof(T).Name}");
+        string precision = scaled is null ? typeof(T).Name : $"{StorageFormats.Name(network.Storage)} storage, float32 master weights, loss scale {r.GetValue(LossScale) ?? MixedPrecision.DefaultLossScale(network.Storage)}";
+        console.MarkupLineInterpolated($"network {network} ({network.ParameterCount:N0} parameters), {optimizerName} lr {lr}, batch {trainer.BatchSize}, {precision}");
 
         var reports = new List<EpochReport>();
         console.Progress()
@@ -94,6 +106,8 @@ internal static class TrainCommand
         double samplesPerSecond = reports.Sum(x => (double)x.Samples) / trainSeconds;
         console.MarkupLineInterpolated(
             $"[green]done[/]: train loss {final.TrainLoss:F4}, train accuracy {final.TrainAccuracy:P2}, test loss {final.Test!.Loss:F4}, test accuracy [bold]{final.Test.Accuracy:P2}[/], {samplesPerSecond:N0} samples/s");
+        if (scaled is not null)
+            console.MarkupLineInterpolated($"loss scaler: final scale {scaled.Scaler.Scale:G6}, {scaled.Scaler.SkippedSteps} of {scaled.Scaler.Steps} steps skipped for inf/NaN gradients");
         if (outPath is not null)
         {
             NetworkJson.Save(NetworkSpec.From(network), outPath);
@@ -109,6 +123,8 @@ internal static class TrainCommand
                 train_loss = final.TrainLoss,
                 test_loss = final.Test.Loss,
                 test_accuracy = double.IsNaN(final.Test.Accuracy) ? (double?)null : final.Test.Accuracy,
+                loss_scale = scaled?.Scaler.Scale,
+                skipped_steps = scaled?.Scaler.SkippedSteps,
             }));
         }
         return 0;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Backprop.Layers;
 using Backprop.Losses;
 using Backprop.Tensors;
@@ -41,6 +42,15 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public IEnumerable<Dense<T>> DenseLayers => Layers.OfType<Dense<T>>();
     public long ParameterCount => Parameters.Sum(p => (long)p.Value.Length);
 
+    /// <summary>
+    /// Mixed precision: the format every layer output and every backward gradient is rounded to as soon as
+    /// it is computed (the arithmetic stays in T). Float32 (the default) rounds nothing.
+    /// </summary>
+    public StorageFormat Storage { get; set; } = StorageFormat.Float32;
+
+    /// <summary>Loss scaling: ∂L/∂Y is multiplied by this before the backward pass, so every gradient comes out scaled by it.</summary>
+    public double GradientScale { get; set; } = 1;
+
     /// <summary>The outputs Y of the last Forward.</summary>
     public Matrix<T>? Output => Layers[^1].Output;
 
@@ -50,7 +60,11 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Matrix<T> Forward(Matrix<T> x)
     {
         if (x.Cols != Inputs) throw new BackpropException($"the network takes {Inputs} inputs per row but the data has {x.Cols} columns");
-        foreach (var layer in Layers) x = layer.Forward(x);
+        foreach (var layer in Layers)
+        {
+            x = layer.Forward(x);
+            StorageFormats.Round(Storage, x.Span);
+        }
         return x;
     }
 
@@ -59,7 +73,12 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         Matrix<T>? gradient = lossGradient;
         for (int i = Layers.Count - 1; i >= 0; i--)
+        {
             gradient = Layers[i].Backward(gradient!, needInputGradient || i > 0);
+            if (Storage == StorageFormat.Float32) continue;
+            if (gradient is not null) StorageFormats.Round(Storage, gradient.Span);
+            foreach (var p in Layers[i].Parameters) StorageFormats.Round(Storage, p.Gradient.Span);
+        }
         return gradient;
     }
 
@@ -68,6 +87,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var y = Forward(x);
         double loss = Loss.Compute(y, targets, Matrix<T>.Reuse(ref _lossGradient, y.Rows, y.Cols));
+        if (GradientScale != 1) TensorPrimitives.Multiply(_lossGradient!.Span, T.CreateChecked(GradientScale), _lossGradient.Span);
+        StorageFormats.Round(Storage, _lossGradient!.Span);
         Backward(_lossGradient!, needInputGradient);
         return loss;
     }

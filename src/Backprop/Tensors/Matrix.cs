@@ -93,7 +93,11 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Every matrix buffer is born here: the one place to change how (and to count how much) memory is taken.</summary>
-    private static T[] Allocate(int length) => new T[length];
+    private static unsafe T[] Allocate(int length)
+    {
+        AllocationLedger.Record((long)length * sizeof(T));
+        return new T[length];
+    }
 
     public override string ToString() => $"Matrix<{typeof(T).Name}> {Shape}";
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Backprop.Layers;
+using Backprop.Tensors;
 
 namespace Backprop.Training;
 
@@ -15,8 +16,9 @@ public sealed class Adam<T>(double learningRate, double beta1 = 0.9, double beta
 
     public override void Step(IReadOnlyList<Parameter<T>> parameters)
     {
-        _m ??= [.. parameters.Select(p => new T[p.Value.Length])];
-        _v ??= [.. parameters.Select(p => new T[p.Value.Length])];
+        // Moments as matrix buffers, so the library's memory accounting sees the optimizer state.
+        _m ??= [.. parameters.Select(p => new Matrix<T>(p.Value.Rows, p.Value.Cols).Data)];
+        _v ??= [.. parameters.Select(p => new Matrix<T>(p.Value.Rows, p.Value.Cols).Data)];
         _t++;
         T b1 = T.CreateChecked(beta1), b2 = T.CreateChecked(beta2), eps = T.CreateChecked(epsilon), decay = T.CreateChecked(weightDecay);
         T stepSize = T.CreateChecked(LearningRate / (1 - Math.Pow(beta1, _t)));

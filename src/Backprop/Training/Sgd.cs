@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using Backprop.Layers;
+using Backprop.Tensors;
 
 namespace Backprop.Training;
 
@@ -20,7 +21,8 @@ public sealed class Sgd<T>(double learningRate, double momentum = 0, double weig
     {
         T lr = T.CreateChecked(LearningRate), mu = T.CreateChecked(Momentum), decay = T.CreateChecked(WeightDecay);
         bool first = _velocity is null;
-        _velocity ??= [.. parameters.Select(p => Momentum == 0 ? [] : new T[p.Value.Length])];
+        // Velocity as matrix buffers, so the library's memory accounting sees the optimizer state.
+        _velocity ??= [.. parameters.Select(p => Momentum == 0 ? [] : new Matrix<T>(p.Value.Rows, p.Value.Cols).Data)];
         for (int i = 0; i < parameters.Count; i++)
         {
             var w = parameters[i].Value.Span;

@@ -1,0 +1,43 @@
+using Backprop.Analysis;
+using ScottPlot;
+
+namespace Backprop.Plots;
+
+/// <summary>Forward E[Z²] and backward E[dA²] per layer, measured (solid) next to theory (dashed), for each scheme; and the first epochs' loss.</summary>
+public static class InitPlot
+{
+    public static void Save(string path, IReadOnlyList<InitResult> results)
+    {
+        var forward = Figure.Panel("forward: E[Z(l)²] = fan_in · Var(W) · E[A(l−1)²]", "layer l", "E[Z²]");
+        var backward = Figure.Panel("backward: E[dA(l−1)²] = fan_out · Var(W) · E[Δ(l)²]", "layer l", "E[dA²]");
+        var training = Figure.Panel("training loss, first epochs", "epoch", "loss");
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < results.Count; i++)
+        {
+            var r = results[i];
+            var color = palette.GetColor(i);
+            var xs = r.Layers.Select(l => (double)l.Layer).ToArray();
+            Figure.Line(forward, xs, r.Layers.Select(l => Math.Log10(l.ForwardMeasured)), $"{r.Scheme} measured").Color = color;
+            Dashed(Figure.Line(forward, xs, r.Layers.Select(l => Math.Log10(l.ForwardTheory)), $"{r.Scheme} theory"), color);
+            Figure.Line(backward, xs, r.Layers.Select(l => Math.Log10(l.BackwardMeasured)), $"{r.Scheme} measured").Color = color;
+            Dashed(Figure.Line(backward, xs, r.Layers.Select(l => Math.Log10(l.BackwardTheory)), $"{r.Scheme} theory"), color);
+            Figure.Line(training, Enumerable.Range(0, r.EpochLosses.Count).Select(e => (double)e), r.EpochLosses, r.Scheme).Color = color;
+        }
+        foreach (var p in new[] { forward, backward })
+        {
+            Figure.LogY(p);
+            Figure.IntegerX(p);
+            p.ShowLegend(Alignment.LowerLeft);
+        }
+        Figure.IntegerX(training);
+        training.ShowLegend(Alignment.UpperRight);
+        Figure.Save(path, forward, backward, training);
+    }
+
+    private static void Dashed(ScottPlot.Plottables.Scatter line, Color color)
+    {
+        line.Color = color;
+        line.LinePattern = LinePattern.Dashed;
+        line.MarkerSize = 0;
+    }
+}

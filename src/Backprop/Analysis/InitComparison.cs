@@ -1,0 +1,32 @@
+using System.Numerics;
+using Backprop.Data;
+using Backprop.Model;
+using Backprop.Training;
+
+namespace Backprop.Analysis;
+
+/// <summary>One initialization scheme: its variances layer by layer and the training loss after each of the first epochs.</summary>
+public sealed record InitResult(string Scheme, IReadOnlyList<LayerVariance> Layers, IReadOnlyList<double> EpochLosses);
+
+/// <summary>The same architecture, data and seed, initialized by each scheme in turn; only the initial weights differ.</summary>
+public static class InitComparison
+{
+    public static List<InitResult> Run<T>(Dataset train, IReadOnlyList<int> sizes, string activation, string loss,
+        IReadOnlyList<string> schemes, int batch, int epochs, Func<Optimizer<T>> optimizer, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (epochs < 0) throw new BackpropException($"--epochs must be at least 0, got {epochs}");
+        var results = new List<InitResult>();
+        foreach (string scheme in schemes)
+        {
+            var network = NetworkSpec.Mlp(sizes, activation, loss, scheme, seed).Build<T>();
+            var (x, t) = ProbeBatch.From(train, network, batch);
+            var variances = InitVariance.Measure(network, scheme, x, t);
+            var losses = new List<double> { Trainer<T>.Evaluate(network, train).Loss };
+            var trainer = new Trainer<T>(network, optimizer(), batch, seed);
+            for (int e = 0; e < epochs; e++) losses.Add(trainer.TrainEpoch(train).TrainLoss);
+            results.Add(new InitResult(scheme, variances, losses));
+        }
+        return results;
+    }
+}
