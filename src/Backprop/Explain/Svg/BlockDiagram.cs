@@ -47,7 +47,7 @@ public static class BlockDiagram
             c.Text(ex + 60, Top + height / 2 + 14, 12, "middle", new Span(Notation.Number(trace.Loss), "E:0:0", Palette.Ink, true));
         }, ("data-node", "E"));
         double y = NetworkDiagram.Legend(c, trace, Top + height + 36);
-        if (paths is not null) NetworkDiagram.PathList(c, paths, y + 16);
+        if (paths is not null) NetworkDiagram.PathList(c, paths, y + 34);
         return c.ToSvg(title);
     }
 

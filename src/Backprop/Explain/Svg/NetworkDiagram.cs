@@ -19,7 +19,7 @@ public static class NetworkDiagram
 
     private static string Draw(Trace trace, bool backward, PathSum? paths)
     {
-        var layout = new NetworkLayout(trace, backward ? 230 : 190);
+        var layout = backward ? new NetworkLayout(trace, 330, trace.Batch > 1 ? 32 : 20) : new NetworkLayout(trace, 230, 20);
         var c = new SvgCanvas();
         var on = paths is null ? null : Highlighted(trace, paths.Target);
         bool Lit(string id) => on is null || on.Contains(id);
@@ -35,15 +35,15 @@ public static class NetworkDiagram
                 for (int j = 0; j < s.Units; j++)
                 {
                     string id = $"W{k}:{i}:{j}";
-                    c.Group(() => (backward ? (Action<SvgCanvas, Trace, NetworkLayout, Stage, int, int>)BackwardEdge : ForwardEdge)(c, trace, layout, s, i, j),
-                        Attributes(id, "data-edge", Lit(id)));
+                    int ii = i, jj = j;
+                    c.Group(() => WeightEdge(c, trace, layout, s, ii, jj, backward, on is null || !Lit(id) ? Palette.Edge : Palette.Highlight), Attributes(id, "data-edge", Lit(id)));
                 }
         }
         for (int m = 0; m < trace.Y.Cols; m++)
         {
             string id = $"Y:{m}";
             int mm = m;
-            c.Group(() => LossEdge(c, trace, layout, mm, backward), Attributes(id, "data-edge", Lit(id)));
+            c.Group(() => LossEdge(c, trace, layout, mm, backward, on is null || !Lit(id) ? Palette.Edge : Palette.Highlight), Attributes(id, "data-edge", Lit(id)));
         }
         for (int i = 0; i < trace.X.Cols; i++)
         {
@@ -61,7 +61,7 @@ public static class NetworkDiagram
         c.Group(() => LossNode(c, trace, layout.Loss, backward), Attributes("E", "data-node", true));
 
         double y = Legend(c, trace, layout.Bottom + 40);
-        if (paths is not null) PathList(c, paths, y + 16);
+        if (paths is not null) PathList(c, paths, y + 34);
         return c.ToSvg(title);
     }
 
@@ -73,47 +73,61 @@ public static class NetworkDiagram
     private static (string, string)[] Attributes(string id, string kind, bool lit) =>
         lit ? [(kind, id)] : [(kind, id), ("opacity", "0.22")];
 
-    private static void ForwardEdge(SvgCanvas c, Trace trace, NetworkLayout layout, Stage s, int i, int j)
+    /// <summary>
+    /// A weight drawn as a node, as the first article does: the line from its input to its unit passes through
+    /// a box with its value (forward), or (backward) one arrow per example runs from the unit into the box,
+    /// carrying h·Δ for that example, and the box shows them and their sum.
+    /// </summary>
+    private static void WeightEdge(SvgCanvas c, Trace trace, NetworkLayout layout, Stage s, int i, int j, bool backward, string stroke)
     {
         var from = layout.Source(s.K, i);
         var to = layout.Units[s.K - 1][j];
-        c.Line(from.Right, from.MidY, to.Left - 2, to.MidY, Palette.Edge, 1.3, arrow: true);
-        double t = s.Units == 1 ? 0.5 : 0.28 + 0.44 * j / (s.Units - 1);
-        Label(c, from.Right + (to.Left - from.Right) * t, from.MidY + (to.MidY - from.MidY) * t,
-            [new Span($"w{Notation.Sup(s.K)}{Notation.Sub(i + 1, j + 1)} ", null, Palette.Muted), new Span(Notation.Number(s.W[i, j]), $"W{s.K}:{i}:{j}", Palette.Ink, true)]);
-    }
-
-    /// <summary>One arrow per example (each carrying h·Δ for that example) runs from the unit back to the weight; the label shows them and their sum.</summary>
-    private static void BackwardEdge(SvgCanvas c, Trace trace, NetworkLayout layout, Stage s, int i, int j)
-    {
-        var from = layout.Source(s.K, i);
-        var to = layout.Units[s.K - 1][j];
-        int n = trace.Batch;
-        for (int b = 0; b < n; b++)
+        var (x, y) = layout.WeightCenter(s, i, j);
+        string name = $"w{Notation.Sup(s.K)}{Notation.Sub(i + 1, j + 1)}";
+        var lines = new List<Span[]>();
+        double w;
+        if (!backward)
         {
-            double off = (b - (n - 1) / 2.0) * 3;
-            c.Line(to.Left, to.MidY + off, from.Right + 2, from.MidY + off, Palette.Example(b, n), 1.4, arrow: true);
+            lines.Add([new Span(name + " ", null, Palette.Muted), new Span(Notation.Number(s.W[i, j]), $"W{s.K}:{i}:{j}", Palette.Ink, true)]);
+            w = WeightWidth(lines);
+            c.Line(from.Right, from.MidY, x - w / 2, y, stroke, 1.3);
+            c.Line(x + w / 2, y, to.Left - 2, to.MidY, stroke, 1.3, arrow: true);
         }
-        double t = s.Units == 1 ? 0.5 : 0.25 + 0.5 * j / (s.Units - 1);
-        double x = from.Right + (to.Left - from.Right) * t, y = from.MidY + (to.MidY - from.MidY) * t;
-        var lines = new List<Span[]>
+        else
         {
-            new[] { new Span($"∂E/∂w{Notation.Sup(s.K)}{Notation.Sub(i + 1, j + 1)} = ", null, Palette.Muted), new Span(Notation.Number(s.DW[i, j]), $"dW{s.K}:{i}:{j}", Palette.Gradient, true) },
-        };
-        if (n > 1)
-        {
-            var terms = new List<Span> { new("= ", null, Palette.Muted) };
+            int n = trace.Batch;
+            lines.Add([new Span($"∂E/∂{name} = ", null, Palette.Muted), new Span(Notation.Number(s.DW[i, j]), $"dW{s.K}:{i}:{j}", Palette.Gradient, true)]);
+            if (n > 1)
+            {
+                var terms = new List<Span> { new("= ", null, Palette.Muted) };
+                for (int b = 0; b < n; b++)
+                {
+                    if (b > 0) terms.Add(new Span(" + ", null, Palette.Muted));
+                    terms.Add(new Span(Notation.Number(s.Input[b, i] * s.Delta[b, j]), $"{s.InputKey}:{b}:{i}*D{s.K}:{b}:{j}", Palette.Example(b, n), true));
+                }
+                lines.Add([.. terms]);
+            }
+            w = WeightWidth(lines);
+            c.Line(x - w / 2, y, from.Right, from.MidY, Palette.Faded, 1.2);
             for (int b = 0; b < n; b++)
             {
-                if (b > 0) terms.Add(new Span(" + ", null, Palette.Muted));
-                terms.Add(new Span(Notation.Number(s.Input[b, i] * s.Delta[b, j]), $"{s.InputKey}:{b}:{i}*D{s.K}:{b}:{j}", Palette.Example(b, n), true));
+                double off = (b - (n - 1) / 2.0) * 3.2;
+                c.Line(to.Left, to.MidY + off, x + w / 2 + 2, y + off, Palette.Example(b, n), 1.4, arrow: true);
             }
-            lines.Add([.. terms]);
         }
-        Label(c, x, y, [.. lines]);
+        Card(c, x, y, w, layout.WeightHeight, lines);
     }
 
-    private static void LossEdge(SvgCanvas c, Trace trace, NetworkLayout layout, int m, bool backward)
+    private static double WeightWidth(List<Span[]> lines) => lines.Max(l => TextWidth(string.Concat(l.Select(s => s.Text)), Font)) + 10;
+
+    private static void Card(SvgCanvas c, double x, double y, double w, double h, List<Span[]> lines)
+    {
+        c.Rect(x - w / 2, y - h / 2, w, h, "white", "#c8c8c8", 4, 0.8);
+        double first = y - (lines.Count - 1) * 6.5 + 4;
+        for (int i = 0; i < lines.Count; i++) c.Text(x, first + i * 13, Font, "middle", lines[i]);
+    }
+
+    private static void LossEdge(SvgCanvas c, Trace trace, NetworkLayout layout, int m, bool backward, string stroke)
     {
         var from = layout.Units[^1][m];
         var to = layout.Loss;
@@ -132,7 +146,7 @@ public static class NetworkDiagram
                 double off = (b - (n - 1) / 2.0) * 3;
                 c.Line(to.Left, to.MidY + off, from.Right + 2, from.MidY + off, Palette.Example(b, n), 1.4, arrow: true);
             }
-        else c.Line(from.Right, from.MidY, to.Left - 2, to.MidY, Palette.Edge, 1.3, arrow: true);
+        else c.Line(from.Right, from.MidY, to.Left - 2, to.MidY, stroke, 1.3, arrow: true);
         Label(c, (from.Right + to.Left) / 2, from.MidY + (to.MidY - from.MidY) / 2, [.. spans]);
     }
 

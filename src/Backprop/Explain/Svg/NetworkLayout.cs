@@ -17,14 +17,18 @@ public sealed class NetworkLayout
         public double RowY(int b) => Top + Header + b * RowHeight + 11;
     }
 
-    public NetworkLayout(Trace trace, double gap)
+    /// <param name="gap">room between columns, where the column of weight boxes of each layer goes</param>
+    /// <param name="weightHeight">height of one weight box</param>
+    public NetworkLayout(Trace trace, double gap, double weightHeight)
     {
+        WeightHeight = weightHeight;
         int batch = trace.Batch;
         double boxHeight = Header + batch * RowHeight + Padding;
         var columns = new List<(int Count, double Width)> { (trace.X.Cols, PartWidth) };
         columns.AddRange(trace.Stages.Select(s => (s.Units, s.SigmaPrime is null ? PartWidth : 2 * PartWidth)));
         columns.Add((1, PartWidth));
-        double tallest = columns.Max(c => c.Count * (boxHeight + VerticalGap) - VerticalGap);
+        double tallest = Math.Max(columns.Max(c => c.Count * (boxHeight + VerticalGap) - VerticalGap),
+            trace.Stages.Max(s => s.Inputs * s.Units * (weightHeight + WeightGap) - WeightGap));
         double x = 0;
         var all = new List<Box[]>();
         foreach (var (count, width) in columns)
@@ -37,6 +41,18 @@ public sealed class NetworkLayout
         Units = all.Skip(1).Take(trace.Stages.Count).ToArray();
         Loss = all[^1][0];
         Bottom = Top + tallest;
+    }
+
+    public const double WeightGap = 7;
+    public double WeightHeight { get; }
+    public double CenterY => (Top + Bottom) / 2;
+
+    /// <summary>Weight w^k_ij's box sits in a column halfway between the layer's inputs and its units, ordered w₁₁, w₁₂, …, w₂₁, …</summary>
+    public (double X, double Y) WeightCenter(Stage s, int i, int j)
+    {
+        double x = (Source(s.K, 0).Right + Units[s.K - 1][0].Left) / 2;
+        double column = s.Inputs * s.Units * (WeightHeight + WeightGap) - WeightGap;
+        return (x, CenterY - column / 2 + (i * s.Units + j) * (WeightHeight + WeightGap) + WeightHeight / 2);
     }
 
     public Box[] Inputs { get; }
