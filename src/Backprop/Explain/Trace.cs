@@ -26,7 +26,11 @@ public sealed class Trace
         Stages = stages;
         _byKey = new Dictionary<string, Matrix<double>>
         {
-            ["X"] = x, ["T"] = targets, ["Y"] = Y, ["dY"] = lossGradient, ["dX"] = stages[0].DInput,
+            ["X"] = x,
+            ["T"] = targets,
+            ["Y"] = Y,
+            ["dY"] = lossGradient,
+            ["dX"] = stages[0].DInput,
             ["E"] = new Matrix<double>(1, 1, [loss]),
         };
         foreach (var s in stages)

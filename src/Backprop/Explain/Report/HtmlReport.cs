@@ -65,7 +65,7 @@ public static class HtmlReport
             ("Step 4: through the non-linearity of the layer below", new Equation().Sym("Δ'").Op("=").Grad("H").Op("∘").Fn("σ'").Op("(").Sym("L'").Op(")")),
         };
         sb.Append("<ul>\n");
-        foreach (var (text, eq) in eqs) sb.Append($"<li>{E(text)}: {eq.MathMl}</li>\n");
+        foreach (var (text, eq) in eqs) sb.Append($"<li>{E(text)}: {eq.InlineMathMl}</li>\n");
         sb.Append("<li>Step 5: rinse and repeat with the layer below (primes mark its matrices).</li>\n</ul>\n");
     }
 

@@ -55,24 +55,25 @@ public sealed class Equation
         }
     }
 
-    public string MathMl
+    /// <summary>MathML for a display equation of its own; <see cref="InlineMathMl"/> for one inside a sentence.</summary>
+    public string MathMl => ToMathMl("block");
+    public string InlineMathMl => ToMathMl("inline");
+
+    private string ToMathMl(string display)
     {
-        get
+        var sb = new StringBuilder($"<math display=\"{display}\"><mrow>");
+        foreach (var t in _tokens)
         {
-            var sb = new StringBuilder("<math display=\"block\"><mrow>");
-            foreach (var t in _tokens)
+            sb.Append(t switch
             {
-                sb.Append(t switch
-                {
-                    Symbol s => SymbolMathMl(s),
-                    Gradient g => $"<mfrac><mrow><mo>∂</mo><mi>E</mi></mrow><mrow><mo>∂</mo>{SymbolMathMl(g.Of)}</mrow></mfrac>",
-                    Operator o => $"<mo>{WebUtility.HtmlEncode(o.Text)}</mo>",
-                    Function f => $"<mi mathvariant=\"normal\">{WebUtility.HtmlEncode(f.Name)}</mi>",
-                    _ => "",
-                });
-            }
-            return sb.Append("</mrow></math>").ToString();
+                Symbol s => SymbolMathMl(s),
+                Gradient g => $"<mfrac><mrow><mo>∂</mo><mi>E</mi></mrow><mrow><mo>∂</mo>{SymbolMathMl(g.Of)}</mrow></mfrac>",
+                Operator o => $"<mo>{WebUtility.HtmlEncode(o.Text)}</mo>",
+                Function f => $"<mi mathvariant=\"normal\">{WebUtility.HtmlEncode(f.Name)}</mi>",
+                _ => "",
+            });
         }
+        return sb.Append("</mrow></math>").ToString();
     }
 
     private static string SymbolText(Symbol s)

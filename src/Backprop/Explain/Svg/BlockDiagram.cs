@@ -21,8 +21,9 @@ public static class BlockDiagram
         c.Text(0, 42, 11, $"Batch of {trace.Batch}; ‖·‖ is the Frobenius norm; unit values are those of example 1.", fill: Palette.Muted);
         int firstLit = paths?.Target.FirstStage ?? 1;
         double x = 0, height = 250;
-        Block(c, x, "X", "data-node", "X", [$"inputs X  {trace.X.Shape}", backward ? $"‖∂E/∂X‖ = " : $"‖X‖ = "],
-            backward ? "|dX|" : "|X|", trace, backward ? trace.Stages[0].DInput : trace.X, backward ? "dX" : "X", height, paths is null || paths.Target.What == PathTarget.Kind.Input);
+        var inputs = backward ? trace.Stages[0].DInput : trace.X;
+        c.Group(() => Layer(c, 0, [$"inputs X  {trace.X.Shape}", backward ? "‖∂E/∂X‖ = " : "‖X‖ = "], ["", backward ? "|dX|" : "|X|"],
+            trace, inputs, backward ? "dX" : "X", "input", height), Lit(("data-node", "X"), paths is null || paths.Target.What == PathTarget.Kind.Input));
         foreach (var s in trace.Stages)
         {
             bool lit = paths is null || s.K >= firstLit;
@@ -35,7 +36,7 @@ public static class BlockDiagram
             if (backward) { lines.Add($"‖∂E/∂W{k}‖ = "); refs.Add($"|dW{s.K}|"); lines.Add($"Δ{k}  {s.Delta.Shape}   ‖Δ{k}‖ = "); refs.Add($"|D{s.K}|"); }
             else { lines.Add($"L{k}  {s.L.Shape}   ‖L{k}‖ = "); refs.Add($"|L{s.K}|"); lines.Add($"H{k}  {s.H.Shape}   ‖H{k}‖ = "); refs.Add($"|H{s.K}|"); }
             double bx = x;
-            c.Group(() => Layer(c, bx, lines, refs, trace, backward ? s.Delta : s.H, backward ? $"D{s.K}" : $"H{s.K}", height), Lit(("data-node", $"layer{s.K}"), lit));
+            c.Group(() => Layer(c, bx, lines, refs, trace, backward ? s.Delta : s.H, backward ? $"D{s.K}" : $"H{s.K}", "unit", height), Lit(("data-node", $"layer{s.K}"), lit));
         }
         c.Group(() => c.Line(x + BlockWidth, Top + height / 2, x + BlockWidth + Gap - 2, Top + height / 2, backward ? Palette.Gradient : Palette.Edge, 2, arrow: true), ("data-edge", "loss"));
         x += BlockWidth + Gap;
@@ -53,10 +54,8 @@ public static class BlockDiagram
 
     private static (string, string)[] Lit((string, string) id, bool lit) => lit ? [id] : [id, ("opacity", "0.22")];
 
-    private static void Block(SvgCanvas c, double x, string id, string kind, string _, string[] lines, string norm, Trace trace, Matrix<double> values, string key, double height, bool lit) =>
-        c.Group(() => Layer(c, x, [.. lines], ["", norm], trace, values, key, height), Lit((kind, id), lit));
-
-    private static void Layer(SvgCanvas c, double x, List<string> lines, List<string> refs, Trace trace, Matrix<double> values, string key, double height)
+    /// <summary>A block: its lines of text (each followed by the value its trace reference names, if any), then a sample of its units for example 1.</summary>
+    private static void Layer(SvgCanvas c, double x, List<string> lines, List<string> refs, Trace trace, Matrix<double> values, string key, string unitName, double height)
     {
         c.Rect(x, Top, BlockWidth, height, Palette.NodeFill, Palette.NodeStroke, 10, 1.2);
         for (int i = 0; i < lines.Count; i++)
@@ -73,7 +72,7 @@ public static class BlockDiagram
         {
             if (u == n - 1 && n > Sample + 1) { c.Text(x + BlockWidth / 2, y + 2, 12, "⋮", "middle", Palette.Muted); y += 16; }
             c.Circle(x + 22, y, 6, Palette.Example(0, trace.Batch), Palette.NodeStroke, 0.8);
-            c.Text(x + 36, y + 4, 10.5, "start", new Span($"unit {u + 1}: ", null, Palette.Muted), new Span(Notation.Number(values[0, u]), $"{key}:0:{u}"));
+            c.Text(x + 36, y + 4, 10.5, "start", new Span($"{unitName} {u + 1}: ", null, Palette.Muted), new Span(Notation.Number(values[0, u]), $"{key}:0:{u}"));
             y += 18;
         }
     }
