@@ -59,6 +59,9 @@ public sealed class Trace
     public Matrix<double> LossGradient { get; }
     public IReadOnlyList<Stage> Stages { get; }
     public Matrix<double> Y => Stages[^1].H;
+
+    /// <summary>The reference of output m's target for example b; null when targets are class indices, not shaped like the outputs.</summary>
+    public string? TargetRef(int b, int m) => Targets.Cols == Y.Cols ? $"T:{b}:{m}" : null;
     public int Batch => X.Rows;
 
     /// <summary>

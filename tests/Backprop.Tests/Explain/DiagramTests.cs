@@ -96,6 +96,20 @@ public class DiagramTests
     }
 
     [Fact]
+    public void Class_index_targets_are_drawn_without_pretending_they_are_outputs()
+    {
+        var net = new Backprop.Model.NetworkSpec(
+            [new Backprop.Model.LayerSpec("dense") { Weights = [[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]] }], "cross_entropy").Build<double>();
+        var trace = Trace.Record(net, Backprop.Tensors.Matrix<double>.FromRows([[1, 2], [0.5, -1]]), Backprop.Tensors.Matrix<double>.FromRows([[2], [0]]));
+        foreach (var kind in Enum.GetValues<DiagramKind>())
+        {
+            var svg = new SvgDocument(Diagrams.Draw(trace, kind, node: (1, 2)));
+            ExplainFixtures.CheckRefs(svg.Xml, trace);
+            svg.AssertInsideViewBox();
+        }
+    }
+
+    [Fact]
     public void Node_diagrams_refuse_units_that_do_not_exist()
     {
         var trace = ExplainFixtures.Example("article1");

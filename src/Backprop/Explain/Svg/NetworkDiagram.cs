@@ -138,7 +138,7 @@ public static class NetworkDiagram
             if (b > 0) spans.Add(new Span(" / ", null, Palette.Muted));
             spans.Add(backward
                 ? new Span(Notation.Number(trace.LossGradient[b, m]), $"dY:{b}:{m}", Palette.Example(b, n), true)
-                : new Span(Notation.Number(trace.Targets[b, m]), $"T:{b}:{m}", Palette.Example(b, n), true));
+                : new Span(trace.TargetRef(b, m) is { } t ? Notation.Number(trace.Resolve(t)) : "–", trace.TargetRef(b, m), Palette.Example(b, n), true));
         }
         if (backward)
             for (int b = 0; b < n; b++)

@@ -101,7 +101,7 @@ public static class NodeDiagram
                 {
                     if (b > 0) spans.Add(new Span(" / ", null, Palette.Muted));
                     spans.Add(backward ? new Span(Notation.Number(trace.LossGradient[b, j]), $"dY:{b}:{j}", Palette.Example(b, n), true)
-                        : new Span(Notation.Number(trace.Targets[b, j]), $"T:{b}:{j}", Palette.Example(b, n), true));
+                        : new Span(trace.TargetRef(b, j) is { } t ? Notation.Number(trace.Resolve(t)) : "–", trace.TargetRef(b, j), Palette.Example(b, n), true));
                 }
                 NetworkDiagram.Label(c, (outX + ex) / 2, midY - 24, [.. spans]);
             }, ("data-edge", $"Y:{j}"));
