@@ -8,7 +8,7 @@ namespace Backprop.Explain.Svg;
 /// Large networks as blocks instead of a hairball: one block per layer with its shapes and norms
 /// (‖W‖, ‖dW‖, ‖Δ‖) and a sample of its units (the first few and the last) for the first example.
 /// </summary>
-public static class BlockDiagram
+internal static class BlockDiagram
 {
     private const double BlockWidth = 190, Gap = 70, Top = 70, Sample = 4;
 

@@ -9,7 +9,7 @@ namespace Backprop.Explain.Svg;
 /// (the accumulated gradient at every node, one coloured arrow per example into every weight, and their
 /// sum), or the paths to one weight highlighted with everything unrelated faded.
 /// </summary>
-public static class NetworkDiagram
+internal static class NetworkDiagram
 {
     private const double Font = 10.5;
 

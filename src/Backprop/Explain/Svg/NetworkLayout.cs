@@ -5,7 +5,7 @@ namespace Backprop.Explain.Svg;
 /// with its linear part L and, when an activation follows, its activated part A), and the loss E. Every
 /// box has one row per example of the batch.
 /// </summary>
-public sealed class NetworkLayout
+internal sealed class NetworkLayout
 {
     public const double PartWidth = 84, Header = 19, RowHeight = 15, Padding = 6, VerticalGap = 38, Top = 70;
 

@@ -7,7 +7,7 @@ namespace Backprop.Explain.Svg;
 /// linear part L, σ, the activated part A, weighted into the linear parts O of the next layer. Backward:
 /// ∂c/∂O weighted back into ∂c/∂A, times σ'(L) gives ∂c/∂L, and ∂c/∂w = I·∂c/∂L for the incoming weights.
 /// </summary>
-public static class NodeDiagram
+internal static class NodeDiagram
 {
     private const double W = 96, Gap = 190, MaxShown = 8;
 

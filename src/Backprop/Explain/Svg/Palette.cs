@@ -4,7 +4,7 @@ namespace Backprop.Explain.Svg;
 /// Colours: one shade of red per example of the batch (light to dark, as the first article draws its
 /// batch of two), grey for structure, a blue for gradients and an orange for highlighted paths.
 /// </summary>
-public static class Palette
+internal static class Palette
 {
     public const string Ink = "#222222", Muted = "#777777", Edge = "#9aa0a6", NodeFill = "#fbfbfb", NodeStroke = "#5f6368";
     public const string Gradient = "#1a5fb4", Highlight = "#e66100", Faded = "#d0d0d0", LossFill = "#fff4d6";

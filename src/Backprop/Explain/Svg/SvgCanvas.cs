@@ -7,7 +7,7 @@ namespace Backprop.Explain.Svg;
 /// A drawing surface that writes SVG elements and keeps the box around everything drawn, so the view box
 /// always holds the whole picture. Text width is estimated from its length (no font metrics at hand).
 /// </summary>
-public sealed class SvgCanvas
+internal sealed class SvgCanvas
 {
     public static readonly XNamespace Ns = "http://www.w3.org/2000/svg";
     public const double CharWidth = 0.62; // of the font size: generous for digits and Greek in a sans font
