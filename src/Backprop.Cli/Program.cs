@@ -8,6 +8,9 @@ var root = new RootCommand("backprop: batch backpropagation in matrix form, fast
     GradcheckCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),
+    ExplainCommand.Create(),
+    DiagramCommand.Create(),
+    ReportCommand.Create(),
     AnalyzeCommand.Create(),
 };
 

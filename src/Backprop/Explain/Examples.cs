@@ -1,0 +1,43 @@
+using System.Reflection;
+using Backprop.Data;
+using Backprop.IO;
+using Backprop.Model;
+
+namespace Backprop.Explain;
+
+/// <summary>
+/// The networks of the three articles, with inputs and targets: the files of examples/ built into the
+/// library, so <c>--example article1</c> works anywhere.
+/// </summary>
+public static class Examples
+{
+    public sealed record Example(string Name, NetworkSpec Network, double[][] X, double[][] T);
+
+    public static IReadOnlyList<string> Names { get; } = typeof(Examples).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith("examples/", StringComparison.Ordinal) && n.EndsWith("/network.json", StringComparison.Ordinal))
+        .Select(n => n.Split('/')[1]).Order(StringComparer.Ordinal).ToArray();
+
+    public static Example Load(string name)
+    {
+        if (!Names.Contains(name)) throw new BackpropException($"unknown example '{name}' (expected one of: {string.Join(", ", Names)})");
+        return new Example(name, NetworkJson.Parse(Read(name, "network.json"), $"example {name}"),
+            ReadCsv(name, "X.csv"), ReadCsv(name, "T.csv"));
+    }
+
+    private static string Read(string name, string file)
+    {
+        using var stream = typeof(Examples).Assembly.GetManifestResourceStream($"examples/{name}/{file}")
+            ?? throw new BackpropException($"example {name} has no {file}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    // Csv reads files; the embedded text goes through a temporary one so both follow the same rules.
+    private static double[][] ReadCsv(string name, string file)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"backprop-example-{Environment.ProcessId}-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, Read(name, file));
+        try { return Csv.ReadNumbers(path); }
+        finally { File.Delete(path); }
+    }
+}
