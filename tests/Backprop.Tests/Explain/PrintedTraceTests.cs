@@ -14,9 +14,9 @@ public partial class PrintedTraceTests
     [InlineData("markdown", "article2-2-2-2-2")]
     public void Every_printed_matrix_is_the_traces(string format, string example)
     {
-        var result = CliRunner.Run(null, "explain", "--example", example, "--format", format);
+        var result = CliRunner.Run("explain", "--example", example, "--format", format);
         Assert.True(result.ExitCode == 0, result.Stderr);
-        var json = CliRunner.Run(null, "explain", "--example", example, "--format", "json");
+        var json = CliRunner.Run("explain", "--example", example, "--format", "json");
         using var doc = System.Text.Json.JsonDocument.Parse(json.Stdout);
         var keys = doc.RootElement.GetProperty("steps").EnumerateArray()
             .SelectMany(s => s.GetProperty("matrices").EnumerateArray().Select(m => m.GetProperty("key").GetString()!)).ToList();

@@ -109,13 +109,13 @@ public class ReportTests
     public void Bad_input_gives_one_clear_line(params string[] args)
     {
         using var dir = new TempDir();
-        var result = CliRunner.Run(dir.Path, args);
+        var result = CliRunner.RunIn(dir.Path, args);
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith("backprop: error: ", result.Stderr);
         Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
     }
 
-    private static CliRunner.Result Cli(params string[] args) => CliRunner.Run(null, args);
+    private static CliRunner.Result Cli(params string[] args) => CliRunner.Run(args);
 
     /// <summary>The report is written as polyglot XHTML, so it parses as XML (the DOCTYPE aside).</summary>
     private static XDocument ReadXhtml(string html)
