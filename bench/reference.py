@@ -94,7 +94,7 @@ def train():
         order = torch.randperm(n)
         start = None
         for b in range(0, n, args.batch):
-            if step == args.warmup_batches:
+            if step == args.warmup_batches or (step > args.warmup_batches and b == 0):
                 start, counted_from = time.perf_counter(), b
             index = order[b:b + args.batch]
             optimizer.zero_grad(set_to_none=True)
@@ -105,7 +105,6 @@ def train():
         if start is not None:
             timed_seconds += time.perf_counter() - start
             timed_samples += n - counted_from
-            args.warmup_batches = -1  # later epochs are timed whole
     with torch.no_grad():
         accuracy = (model(x_test).argmax(1) == y_test).float().mean().item()
     emit({"samples_per_second": timed_samples / timed_seconds, "test_accuracy": accuracy,

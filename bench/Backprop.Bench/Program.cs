@@ -1,26 +1,23 @@
-using System.Diagnostics;
-using Backprop.Tensors;
+using Backprop.Bench;
 
-var shapes = new[] { (128, 784, 256), (128, 256, 128), (784, 128, 256), (1024, 1024, 1024) };
-foreach (int threads in new[] { 1, 2 })
+// backprop benchmark: this project and the references (PyTorch, numpy/OpenBLAS), side by side in one run.
+//   dotnet run -c Release --project bench/Backprop.Bench -- all [--quick] [--threads 2]
+//   sub-commands: gemm, steps, train (each prints its part of the table); all also writes bench/RESULTS.md.
+var options = Options.Parse(args);
+if (options.Command == "train-run") return TrainingRun.RunChild(options);
+
+var rows = new List<Row>();
+var python = new Reference(options);
+Console.Error.WriteLine($"references: {python.Describe()}");
+if (options.Command is "all" or "train") rows.AddRange(TrainingRun.Compare(options, python));
+if (options.Command is "all" or "steps") rows.AddRange(Micro.Steps(options, python));
+if (options.Command is "all" or "gemm") rows.AddRange(Micro.Gemms(options, python));
+if (rows.Count == 0)
 {
-    Gemm.Threads = threads;
-    foreach (var (m, k, n) in shapes)
-    {
-        var a = new Matrix<float>(m, k); var b = new Matrix<float>(k, n); var c = new Matrix<float>(m, n);
-        var rng = new Random(1);
-        for (int i = 0; i < a.Length; i++) a.Data[i] = (float)rng.NextDouble();
-        for (int i = 0; i < b.Length; i++) b.Data[i] = (float)rng.NextDouble();
-        double flops = 2.0 * m * n * k;
-        int reps = Math.Max(3, (int)(2e8 / flops));
-        var times = new List<double>();
-        for (int r = 0; r < 7; r++)
-        {
-            var sw = Stopwatch.StartNew();
-            for (int i = 0; i < reps; i++) Gemm.Multiply(a, b, c);
-            times.Add(sw.Elapsed.TotalSeconds / reps);
-        }
-        times.Sort();
-        Console.WriteLine($"threads {threads} {m}x{k}x{n}: {flops / times[3] / 1e9:F1} GFLOP/s");
-    }
+    Console.Error.WriteLine($"unknown command '{options.Command}': expected all, gemm, steps or train");
+    return 2;
 }
+string table = Report.Table(rows, options, python);
+Console.WriteLine(table);
+if (options.Command == "all" && !options.Quick) Report.Write(table, options);
+return 0;
