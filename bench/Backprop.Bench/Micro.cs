@@ -1,15 +1,15 @@
 using System.Globalization;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Model;
+using Backprop.Tensors;
+using Backprop.Training;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using Backprop.Layers;
-using Backprop.Losses;
-using Backprop.Model;
-using Backprop.Tensors;
-using Backprop.Training;
 
 namespace Backprop.Bench;
 

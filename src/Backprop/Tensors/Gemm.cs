@@ -72,10 +72,17 @@ public static class Gemm
         {
             var problem = new GemmProblem<T>
             {
-                M = m, N = n, K = k,
-                A = pa, ARowStride = aRow, AColStride = aCol,
-                B = pb, BRowStride = bRow, BColStride = bCol,
-                C = pc, Ldc = n,
+                M = m,
+                N = n,
+                K = k,
+                A = pa,
+                ARowStride = aRow,
+                AColStride = aCol,
+                B = pb,
+                BRowStride = bRow,
+                BColStride = bCol,
+                C = pc,
+                Ldc = n,
                 Epilogue = epilogue,
                 Kernel = ForcedKernel ?? GemmDriver<T>.Best,
             };
