@@ -26,7 +26,7 @@ internal static class Micro
         {
             int[] d = [.. shape.Split('x').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
             double flops = 2.0 * d[0] * d[1] * d[2];
-            double ours = flops / medians[shape] / 1e9;
+            double ours = flops / medians[shape]; // flops per ns = GFLOP/s
             // reference.py takes m×n×k.
             double? numpy = python.Run("gemm", "--shape", $"{d[0]}x{d[2]}x{d[1]}", "--repeats", options.Quick ? "3" : "7") is { } j ? j.GetProperty("gflops").GetDouble() : null;
             bool mlpShape = d[0] == 128;

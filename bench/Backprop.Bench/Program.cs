@@ -19,5 +19,5 @@ if (rows.Count == 0)
 }
 string table = Report.Table(rows, options, python);
 Console.WriteLine(table);
-if (options.Command == "all" && !options.Quick) Report.Write(table, options);
+if (!options.Quick) Report.Write(table, options);
 return 0;

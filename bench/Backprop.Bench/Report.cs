@@ -32,11 +32,12 @@ internal static class Report
 
     public static void Write(string table, Options options)
     {
-        string path = Path.Combine(Options.Root, "bench", "RESULTS.md");
+        // `all` writes RESULTS.md; a single part writes RESULTS-<part>.md beside it.
+        string path = Path.Combine(Options.Root, "bench", options.Command == "all" ? "RESULTS.md" : $"RESULTS-{options.Command}.md");
         var s = new StringBuilder();
         s.AppendLine("# Benchmark results");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture, $"Written by `dotnet run -c Release --project bench/Backprop.Bench -- all` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"Written by `dotnet run -c Release --project bench/Backprop.Bench -- {options.Command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         s.AppendLine("The machine is shared and noisy: both sides were measured in the same run, alternating, and only the ratios are meaningful.");
         s.AppendLine();
         s.Append(table);
