@@ -30,6 +30,18 @@ internal static class WorkerPool
     private static int _pending;
     private static int _sleepers;
     private static Exception? _failure;
+    private static readonly long[] Allocated = new long[256];
+
+    /// <summary>Managed bytes the workers have allocated so far (each reports its own count after every job), for tests.</summary>
+    public static long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            for (int i = 0; i < Allocated.Length; i++) sum += Volatile.Read(ref Allocated[i]);
+            return sum;
+        }
+    }
 
     /// <summary>Runs <c>work.Execute(0 … parts−1)</c> and returns when every part is done.</summary>
     public static void Run(IParallelWork work, int parts)
@@ -98,6 +110,7 @@ internal static class WorkerPool
             }
             finally
             {
+                Volatile.Write(ref Allocated[part], GC.GetAllocatedBytesForCurrentThread());
                 Interlocked.Decrement(ref _pending);
             }
         }
