@@ -39,4 +39,59 @@ public abstract class Activation<T> : Layer<T> where T : unmanaged, IFloatingPoi
         TensorPrimitives.Multiply(dh.Span, d.Span, delta.Span);               // step 4: Δ = dH ∘ σ'(Z)
         return (Matrix<T>)(InputGradient = delta);
     }
+
+    // ---- The fused path (Network.Fuse). It computes the very same numbers as Forward/Backward above
+    // ---- and leaves them in the same properties, only with fewer passes over memory.
+
+    /// <summary>σ applied to part of a row, for the epilogue of the forward product.</summary>
+    internal void ApplyTo(ReadOnlySpan<T> z, Span<T> h) => Apply(z, h);
+
+    /// <summary>
+    /// True when σ gives bit-identical results on any piece of a row (max, compare, multiply). Vectorized
+    /// exp and tanh may round differently in a vector body and a scalar tail, so sigmoid and tanh are applied
+    /// to the whole of Z after the product: the fused path must hold exactly the unfused path's numbers.
+    /// </summary>
+    internal virtual bool IsExactOnPieces => false;
+
+    /// <summary>
+    /// Forward of <paramref name="dense"/> and this layer in one product: Z = X·W + b and H = σ(Z) are
+    /// written block by block in the product's epilogue (Dense.Output = Z, this layer's Output = H).
+    /// </summary>
+    internal Matrix<T> ForwardFused(Dense<T> dense, Matrix<T> x)
+    {
+        var z = dense.PrepareForward(x);
+        var h = Matrix<T>.Reuse(ref _h, z.Rows, z.Cols);
+        if (IsExactOnPieces) Gemm.MultiplyAddBias(x, dense.Weights.Value, dense.Bias.Value, z, this, h); // Z = X·W + b ; H = σ(Z)
+        else
+        {
+            Gemm.MultiplyAddBias(x, dense.Weights.Value, dense.Bias.Value, z, null, null); // Z = X·W + b
+            Apply(z.Span, h.Span);                                                          // H = σ(Z)
+        }
+        Input = z;
+        return Output = h;
+    }
+
+    /// <summary>
+    /// Backward of this layer and the <paramref name="dense"/> layer below it. One sweep over the rows
+    /// computes σ'(Z), Δ = dH ∘ σ'(Z) and db = column sums of Δ while each row is in L1; then the two
+    /// products dW = Xᵀ·Δ and dX = Δ·Wᵀ.
+    /// </summary>
+    internal Matrix<T>? BackwardFused(Dense<T> dense, Matrix<T> dh, bool needInputGradient)
+    {
+        OutputGradient = dh;
+        var z = Input ?? throw new InvalidOperationException("Backward before Forward");
+        var h = Output!;
+        var d = Matrix<T>.Reuse(ref _derivative, z.Rows, z.Cols);
+        var delta = Matrix<T>.Reuse(ref _delta, z.Rows, z.Cols);
+        var db = dense.Bias.Gradient.Span;
+        db.Clear();
+        for (int r = 0; r < z.Rows; r++)
+        {
+            Differentiate(z.Row(r), h.Row(r), d.Row(r));                      // σ'(Z)
+            TensorPrimitives.Multiply(dh.Row(r), d.Row(r), delta.Row(r));     // Δ = dH ∘ σ'(Z)
+            TensorPrimitives.Add(db, delta.Row(r), db);                       // db = colsum Δ
+        }
+        InputGradient = delta;
+        return dense.BackwardProducts(delta, needInputGradient);              // dW = Xᵀ·Δ ; dX = Δ·Wᵀ
+    }
 }

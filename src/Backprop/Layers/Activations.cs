@@ -7,6 +7,7 @@ namespace Backprop.Layers;
 public sealed class Identity<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public override string Type => "identity";
+    internal override bool IsExactOnPieces => true;
     protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => z.CopyTo(h);
     protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d) => d.Fill(T.One);
 }
@@ -39,6 +40,7 @@ public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointI
 public sealed class Relu<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public override string Type => "relu";
+    internal override bool IsExactOnPieces => true;
     protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => TensorPrimitives.Max(z, T.Zero, h);
 
     protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d)
@@ -52,6 +54,7 @@ public sealed class LeakyRelu<T>(double slope = 0.01) : Activation<T> where T : 
 {
     private readonly T _slope = T.CreateChecked(slope);
     public override string Type => "leaky_relu";
+    internal override bool IsExactOnPieces => true;
     public double Slope { get; } = slope;
 
     protected override void Apply(ReadOnlySpan<T> z, Span<T> h)

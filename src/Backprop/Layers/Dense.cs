@@ -28,9 +28,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
 
     public override Matrix<T> Forward(Matrix<T> x)
     {
-        if (x.Cols != Inputs) throw new BackpropException($"dense layer expects {Inputs} inputs per row but got a {x.Shape} batch");
-        Input = x;
-        var z = Matrix<T>.Reuse(ref _z, x.Rows, Outputs);
+        var z = PrepareForward(x);
         Gemm.Multiply(x, Weights.Value, z);                                   // Z = X·W
         var b = Bias.Value.Span;
         for (int r = 0; r < z.Rows; r++) TensorPrimitives.Add(z.Row(r), b, z.Row(r)); //   + b
@@ -43,6 +41,25 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
         var x = Input ?? throw new InvalidOperationException("Backward before Forward");
         Gemm.MultiplyTransposeA(x, delta, Weights.Gradient);                  // step 1: dW = Xᵀ·Δ
         ColumnSums(delta, Bias.Gradient.Span);                                // step 2: db = column sums of Δ
+        if (!needInputGradient) return InputGradient = null;
+        Gemm.MultiplyTransposeB(delta, Weights.Value, Matrix<T>.Reuse(ref _dx, x.Rows, Inputs)); // step 3: dX = Δ·Wᵀ
+        return InputGradient = _dx;
+    }
+
+    /// <summary>Checks the batch, records it as Input and returns Output's buffer Z, shaped for it.</summary>
+    internal Matrix<T> PrepareForward(Matrix<T> x)
+    {
+        if (x.Cols != Inputs) throw new BackpropException($"dense layer expects {Inputs} inputs per row but got a {x.Shape} batch");
+        Input = x;
+        return Output = Matrix<T>.Reuse(ref _z, x.Rows, Outputs);
+    }
+
+    /// <summary>Steps 1 and 3 of Backward, for the fused path, which has computed db = colsum Δ already.</summary>
+    internal Matrix<T>? BackwardProducts(Matrix<T> delta, bool needInputGradient)
+    {
+        OutputGradient = delta;
+        var x = Input ?? throw new InvalidOperationException("Backward before Forward");
+        Gemm.MultiplyTransposeA(x, delta, Weights.Gradient);                  // step 1: dW = Xᵀ·Δ
         if (!needInputGradient) return InputGradient = null;
         Gemm.MultiplyTransposeB(delta, Weights.Value, Matrix<T>.Reuse(ref _dx, x.Rows, Inputs)); // step 3: dX = Δ·Wᵀ
         return InputGradient = _dx;

@@ -57,12 +57,24 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>∂L/∂Y from the last <see cref="ComputeGradients"/>.</summary>
     public Matrix<T>? LossGradient => _lossGradient;
 
+    /// <summary>
+    /// When true (the default), a dense layer and the activation after it run as one fused step (see
+    /// docs/performance.md). Every layer's Input, Output, gradients and σ' hold the same numbers either way.
+    /// </summary>
+    public bool Fuse { get; set; } = true;
+
     public Matrix<T> Forward(Matrix<T> x)
     {
         if (x.Cols != Inputs) throw new BackpropException($"the network takes {Inputs} inputs per row but the data has {x.Cols} columns");
-        foreach (var layer in Layers)
+        bool fuse = Fuse && Storage == StorageFormat.Float32; // 16-bit storage rounds Z before σ, so keep the steps apart
+        for (int i = 0; i < Layers.Count; i++)
         {
-            x = layer.Forward(x);
+            if (fuse && Layers[i] is Dense<T> dense && i + 1 < Layers.Count && Layers[i + 1] is Activation<T> activation)
+            {
+                x = activation.ForwardFused(dense, x);
+                i++;
+            }
+            else x = Layers[i].Forward(x);
             StorageFormats.Round(Storage, x.Span);
         }
         return x;
@@ -74,6 +86,12 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         Matrix<T>? gradient = lossGradient;
         for (int i = Layers.Count - 1; i >= 0; i--)
         {
+            if (Fuse && Storage == StorageFormat.Float32 && i > 0 && Layers[i] is Activation<T> activation && Layers[i - 1] is Dense<T> dense)
+            {
+                i--;
+                gradient = activation.BackwardFused(dense, gradient!, needInputGradient || i > 0);
+                continue;
+            }
             gradient = Layers[i].Backward(gradient!, needInputGradient || i > 0);
             if (Storage == StorageFormat.Float32) continue;
             if (gradient is not null) StorageFormats.Round(Storage, gradient.Span);

@@ -1,0 +1,154 @@
+using System.Globalization;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Model;
+using Backprop.Tensors;
+using Backprop.Training;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace Backprop.Bench;
+
+/// <summary>The micro-benchmarks (BenchmarkDotNet, in process: warm-up excluded, median of the iterations).</summary>
+internal static class Micro
+{
+    /// <summary>Products of the MLP's forward pass (m×k by k×n) and two square ones.</summary>
+    private static readonly string[] GemmShapes = ["128x784x256", "128x256x128", "1024x1024x1024", "2048x2048x2048"];
+
+    public static IEnumerable<Row> Gemms(Options options, Reference python)
+    {
+        var medians = RunBenchmarks<GemmBenchmark>(options);
+        foreach (string shape in GemmShapes)
+        {
+            int[] d = [.. shape.Split('x').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+            double flops = 2.0 * d[0] * d[1] * d[2];
+            double ours = flops / medians[shape]; // flops per ns = GFLOP/s
+            // reference.py takes m×n×k.
+            double? numpy = python.Run("gemm", "--shape", $"{d[0]}x{d[2]}x{d[1]}", "--repeats", options.Quick ? "3" : "7") is { } j ? j.GetProperty("gflops").GetDouble() : null;
+            bool mlpShape = d[0] == 128;
+            yield return new Row($"float32 GEMM {d[0]}×{d[1]}·{d[1]}×{d[2]}", "GFLOP/s", ours, numpy, "numpy/OpenBLAS", ours / (numpy ?? double.NaN), mlpShape ? 0.9 : null);
+        }
+    }
+
+    public static IEnumerable<Row> Steps(Options options, Reference python)
+    {
+        var medians = RunBenchmarks<StepBenchmark>(options);
+        string steps = options.Quick ? "300" : "1000";
+        double tiny = medians[nameof(StepBenchmark.TinyStep)] / 1000, mlp = medians[nameof(StepBenchmark.MlpBatch1Step)] / 1000;
+        double? torchTiny = python.Run("tiny", "--steps", steps) is { } t ? t.GetProperty("step_us").GetDouble() : null;
+        double? torchMlp = python.Run("mlp1", "--steps", steps) is { } m ? m.GetProperty("step_us").GetDouble() : null;
+        yield return new Row("training step, 2-2-1 sigmoid, batch 2", "µs", tiny, torchTiny, "PyTorch", (torchTiny ?? double.NaN) / tiny, 50);
+        yield return new Row("training step, MLP 784-256-128-10, batch 1", "µs", mlp, torchMlp, "PyTorch", (torchMlp ?? double.NaN) / mlp, 4);
+    }
+
+    /// <summary>Runs one benchmark class and returns the median time in ns of each case, by parameter or method name.</summary>
+    private static Dictionary<string, double> RunBenchmarks<TBenchmark>(Options options)
+    {
+        BenchmarkSettings.Threads = options.Threads;
+        var job = Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithLaunchCount(1)
+            .WithWarmupCount(options.Quick ? 2 : 5)
+            .WithIterationCount(options.Quick ? 5 : 15);
+        var config = ManualConfig.CreateEmpty()
+            .AddJob(job)
+            .AddLogger(NullLogger.Instance)
+            .WithOptions(ConfigOptions.DisableLogFile);
+        var summary = BenchmarkRunner.Run<TBenchmark>(config);
+        var medians = new Dictionary<string, double>();
+        foreach (var report in summary.Reports)
+        {
+            if (report.ResultStatistics is null) throw new InvalidOperationException($"{report.BenchmarkCase.DisplayInfo} did not run");
+            string key = report.BenchmarkCase.HasParameters
+                ? report.BenchmarkCase.Parameters.Items[0].Value.ToString()!
+                : report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
+            medians[key] = report.ResultStatistics.Median;
+        }
+        return medians;
+    }
+}
+
+/// <summary>Settings the benchmark classes read in their set-up (BenchmarkDotNet creates them itself).</summary>
+internal static class BenchmarkSettings
+{
+    public static int Threads { get; set; } = 2;
+}
+
+public class GemmBenchmark
+{
+    private Matrix<float> _a = new(0, 0), _b = new(0, 0), _c = new(0, 0);
+
+    [Params("128x784x256", "128x256x128", "1024x1024x1024", "2048x2048x2048")]
+    public string Shape { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Gemm.Threads = BenchmarkSettings.Threads;
+        int[] d = [.. Shape.Split('x').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+        var rng = new Random(1);
+        _a = Random(rng, d[0], d[1]);
+        _b = Random(rng, d[1], d[2]);
+        _c = new Matrix<float>(d[0], d[2]);
+    }
+
+    [Benchmark]
+    public void Multiply() => Gemm.Multiply(_a, _b, _c);
+
+    private static Matrix<float> Random(Random rng, int rows, int cols)
+    {
+        var m = new Matrix<float>(rows, cols);
+        for (int i = 0; i < m.Length; i++) m.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+        return m;
+    }
+}
+
+/// <summary>One training step (forward, loss, backward, SGD update) on a fixed batch, as reference.py times it.</summary>
+public class StepBenchmark
+{
+    private Network<float> _tiny = null!, _mlp = null!;
+    private Matrix<float> _tinyX = null!, _tinyT = null!, _mlpX = null!, _mlpT = null!;
+    private readonly Sgd<float> _tinySgd = new(0.1), _mlpSgd = new(0.1);
+    private List<Parameter<float>> _tinyParameters = [], _mlpParameters = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Gemm.Threads = BenchmarkSettings.Threads;
+        // The first article's kind of network: 2 inputs, 2 sigmoid hidden units, 1 sigmoid output, batch 2.
+        _tiny = new Network<float>([new Dense<float>(2, 2), new Sigmoid<float>(), new Dense<float>(2, 1), new Sigmoid<float>()], Loss<float>.Create("mse"));
+        float[] weights = [0.15f, 0.25f, 0.20f, 0.30f, 0.35f, 0.35f, 0.40f, 0.50f, 0.60f];
+        int next = 0;
+        foreach (var p in _tiny.Parameters) foreach (ref var w in p.Value.Span) w = weights[next++ % weights.Length];
+        _tinyX = new Matrix<float>(2, 2, [0.05f, 0.10f, 0.60f, 0.90f]);
+        _tinyT = new Matrix<float>(2, 1, [0.01f, 0.99f]);
+        _tinyParameters = [.. _tiny.Parameters];
+
+        _mlp = NetworkSpec.Mlp([784, 256, 128, 10], "relu", "cross_entropy", "he", 1).Build<float>();
+        _mlpX = new Matrix<float>(1, 784);
+        var rng = new Random(1);
+        for (int i = 0; i < 784; i++) _mlpX.Data[i] = (float)rng.NextDouble();
+        _mlpT = new Matrix<float>(1, 1, [3f]);
+        _mlpParameters = [.. _mlp.Parameters];
+    }
+
+    [Benchmark]
+    public double TinyStep()
+    {
+        double loss = _tiny.ComputeGradients(_tinyX, _tinyT);
+        _tinySgd.Step(_tinyParameters);
+        return loss;
+    }
+
+    [Benchmark]
+    public double MlpBatch1Step()
+    {
+        double loss = _mlp.ComputeGradients(_mlpX, _mlpT);
+        _mlpSgd.Step(_mlpParameters);
+        return loss;
+    }
+}

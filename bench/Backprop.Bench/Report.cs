@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Backprop.Bench;
+
+/// <summary>The results table (Markdown, so the console and bench/RESULTS.md show the same thing).</summary>
+internal static class Report
+{
+    public static string Table(IReadOnlyList<Row> rows, Options options, Reference python)
+    {
+        var s = new StringBuilder();
+        s.AppendLine(CultureInfo.InvariantCulture, $"Threads: {options.Threads} on both sides. {Machine()}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"References: {python.Describe()}.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"Training: {options.Epochs} epoch(s) per run, median of {options.Repeats} run(s) per side, first 50 batches excluded; micro-benchmarks: BenchmarkDotNet medians.");
+        s.AppendLine();
+        s.AppendLine("| measure | unit | Backprop (C#) | reference | ratio (×, higher is better for us) | target | met |");
+        s.AppendLine("|---|---|---:|---:|---:|---:|:---:|");
+        foreach (var r in rows)
+        {
+            string theirs = r.Theirs is null ? "missing" : Format(r.Theirs.Value);
+            string ratio = double.IsNaN(r.Ratio) ? (r.Note ?? "") : r.Ratio.ToString("0.00", CultureInfo.InvariantCulture);
+            string target = r.Target is null ? "" : $"≥ {r.Target.Value.ToString("0.##", CultureInfo.InvariantCulture)}";
+            string met = r.Met switch { true => "yes", false => "**no**", _ => r.Note is not null ? Accuracy(r) : "" };
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {r.Measure} | {r.Unit} | {Format(r.Ours)} | {theirs} ({r.Reference}) | {ratio} | {target} | {met} |");
+        }
+        return s.ToString();
+    }
+
+    /// <summary>Accuracy rows have no ratio: they are met when within half a point of the reference.</summary>
+    private static string Accuracy(Row r) => r.Theirs is null ? "" : Math.Abs(r.Ours - r.Theirs.Value) <= 0.5 ? "yes" : "**no**";
+
+    public static void Write(string table, Options options)
+    {
+        // `all` writes RESULTS.md; a single part writes RESULTS-<part>.md beside it.
+        string path = Path.Combine(Options.Root, "bench", options.Command == "all" ? "RESULTS.md" : $"RESULTS-{options.Command}.md");
+        var s = new StringBuilder();
+        s.AppendLine("# Benchmark results");
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"Written by `dotnet run -c Release --project bench/Backprop.Bench -- {options.Command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        s.AppendLine("The machine is shared and noisy: both sides were measured in the same run, alternating, and only the ratios are meaningful.");
+        s.AppendLine();
+        s.Append(table);
+        File.WriteAllText(path, s.ToString());
+        Console.Error.WriteLine($"wrote {path}");
+    }
+
+    private static string Machine()
+    {
+        string cpu = "unknown CPU";
+        if (File.Exists("/proc/cpuinfo"))
+            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? cpu;
+        string simd = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512" : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "AVX2" : "no wide SIMD";
+        return $"Machine: {cpu}, {Environment.ProcessorCount} cores, {simd}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}.";
+    }
+
+    private static string Format(double value) =>
+        value.ToString(value >= 100 ? "N0" : value >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Backprop.Data;
+using Backprop.Model;
+using Backprop.Tensors;
+using Backprop.Training;
+
+namespace Backprop.Bench;
+
+/// <summary>
+/// Training throughput, whole process against whole process: each run is its own process (so its peak
+/// memory is its own), trains the Fashion-MNIST MLP 784-256-128-10 (ReLU, cross-entropy, SGD lr 0.1,
+/// He init, shuffled every epoch) for the same epochs as PyTorch, times everything after the first 50
+/// batches (warm-up: JIT, thread start, first allocations; PyTorch's script does the same), and reports
+/// test accuracy at the end. Medians over the runs.
+/// </summary>
+internal static class TrainingRun
+{
+    private const int WarmupBatches = 50;
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static IEnumerable<Row> Compare(Options options, Reference python)
+    {
+        if (!FashionMnist.IsInstalled())
+        {
+            Console.Error.WriteLine("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist): no training runs");
+            yield break;
+        }
+        int[] batches = options.Command == "train" && Environment.GetCommandLineArgs().Contains("--batch") ? [options.Batch] : [32, 128, 512];
+        foreach (int batch in batches)
+        {
+            var ours = new List<JsonElement>();
+            var theirs = new List<JsonElement>();
+            for (int r = 0; r < options.Repeats; r++)
+            {
+                // Alternate the two sides so that a noisy neighbour hurts both alike.
+                string[] args = ["--batch", Str(batch), "--epochs", Str(options.Epochs), "--seed", Str(options.Seed + r)];
+                if (RunOurs(options, args) is { } o) ours.Add(o);
+                if (python.Run("train", [.. args, "--warmup-batches", Str(WarmupBatches)]) is { } t) theirs.Add(t);
+            }
+            if (ours.Count == 0) continue;
+            double speed = Median(ours, "samples_per_second"), accuracy = Median(ours, "test_accuracy"), rss = Median(ours, "peak_rss_mb");
+            double? torchSpeed = theirs.Count > 0 ? Median(theirs, "samples_per_second") : null;
+            double? torchAccuracy = theirs.Count > 0 ? Median(theirs, "test_accuracy") : null;
+            double? torchRss = theirs.Count > 0 ? Median(theirs, "peak_rss_mb") : null;
+            double target = batch switch { 32 => 2.5, 128 => 2.0, _ => 1.5 };
+            string epochs = $"{options.Epochs} epoch{(options.Epochs > 1 ? "s" : "")}";
+            yield return new Row($"training throughput, batch {batch}", "samples/s", speed, torchSpeed, "PyTorch", speed / (torchSpeed ?? double.NaN), target);
+            yield return new Row($"test accuracy after {epochs}, batch {batch}", "%", 100 * accuracy, 100 * torchAccuracy, "PyTorch",
+                double.NaN, null, torchAccuracy is null ? null : $"difference {100 * (accuracy - torchAccuracy.Value):+0.00;-0.00} points (target within ±0.5)");
+            yield return new Row($"peak memory (RSS) of the training process, batch {batch}", "MB", rss, torchRss, "PyTorch", (torchRss ?? double.NaN) / rss, 1.0);
+        }
+    }
+
+    private static JsonElement? RunOurs(Options options, string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(typeof(TrainingRun).Assembly.Location);
+        foreach (var a in (string[])["train-run", "--threads", Str(options.Threads), .. args]) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        string last = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        process.WaitForExit();
+        if (process.ExitCode == 0 && last.StartsWith('{')) return JsonDocument.Parse(last).RootElement;
+        Console.Error.WriteLine($"train-run failed with exit code {process.ExitCode}");
+        return null;
+    }
+
+    /// <summary>The child process: one training run, one JSON line.</summary>
+    public static int RunChild(Options options)
+    {
+        Gemm.Threads = options.Threads;
+        var (train, test) = FashionMnist.Load();
+        var network = NetworkSpec.Mlp([784, 256, 128, 10], "relu", "cross_entropy", "he", options.Seed).Build<float>();
+        var optimizer = new Sgd<float>(0.1);
+        var parameters = network.Parameters.ToList();
+        var encoding = Batcher.EncodingFor(train, network.Loss.Name, network.Outputs);
+        var rng = new Random(options.Seed);
+        int[] order = [.. Enumerable.Range(0, train.Count)];
+        Matrix<float> x = new(0, 0), t = new(0, 0);
+        double seconds = 0, loss = 0;
+        long samples = 0;
+        int step = 0;
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            rng.Shuffle(order);
+            long start = 0;
+            int countedFrom = 0;
+            for (int b = 0; b < train.Count; b += options.Batch, step++)
+            {
+                if (step == WarmupBatches || (step > WarmupBatches && b == 0))
+                    (start, countedFrom) = (Stopwatch.GetTimestamp(), b);
+                var indices = order.AsSpan(b, Math.Min(options.Batch, train.Count - b));
+                Batcher.Fill(train, indices, encoding, x, t, network.Outputs);
+                loss = network.ComputeGradients(x, t);
+                optimizer.Step(parameters);
+            }
+            if (start != 0)
+            {
+                seconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
+                samples += train.Count - countedFrom;
+            }
+        }
+        var evaluation = Trainer<float>.Evaluate(network, test);
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            samples_per_second = samples / seconds,
+            test_accuracy = evaluation.Accuracy,
+            train_loss = loss,
+            peak_rss_mb = PeakRssMegabytes(),
+        }));
+        return 0;
+    }
+
+    /// <summary>VmHWM from /proc/self/status: the same measure reference.py reports.</summary>
+    public static double PeakRssMegabytes()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], Invariant) / 1024;
+        return double.NaN;
+    }
+
+    public static double Median(IEnumerable<JsonElement> runs, string property) =>
+        Median([.. runs.Select(r => r.GetProperty(property).GetDouble())]);
+
+    public static double Median(double[] values)
+    {
+        Array.Sort(values);
+        return values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;
+    }
+
+    private static string Str(int value) => value.ToString(Invariant);
+}

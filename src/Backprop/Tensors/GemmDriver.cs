@@ -1,0 +1,172 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backprop.Tensors;
+
+/// <summary>
+/// The blocked matrix product (the loop nest of Goto and van de Geijn, as in BLIS):
+/// <code>
+/// for jc in n, step NC         (a slice of B's columns)
+///   for pc in k, step KC       (a slice of k: pack B[pc, jc] once, it is reused by every row of A)
+///     for ic in m, step MC     (A[ic, pc] stays in L2)
+///       for jr in nc, step NR  (a packed B panel of KC×NR stays in L1)
+///         for ir in mc, step MR
+///           micro-kernel: C[ir, jr] (+)= A[ir, pc]·B[pc, jr], an MR×NR tile held in registers
+/// </code>
+/// Threads split C into slices of whole panels along its longer side; each runs this nest on its slice
+/// with its own packing buffer. Every element of C sums k in the same order whatever the split, so
+/// results do not depend on the number of threads.
+/// </summary>
+internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    // KC·NR·sizeof(T) (a B panel) = 32 KiB for AVX-512 floats: it fits L1 beside the A rows in flight.
+    private static readonly int KC = 1024 / sizeof(T);
+    private const int MC = 96;
+    private const int NC = 2048;
+
+    // Below this many multiply-adds a product is not worth a second thread (waking it costs ~1 µs).
+    private const long ParallelThreshold = 1 << 17;
+
+    /// <summary>The best kernel this machine has (tests may pick another to check every path).</summary>
+    public static GemmKernelKind Best { get; } =
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? GemmKernelKind.Avx512
+        : Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmKernelKind.Avx2
+        : GemmKernelKind.Vector;
+
+    public static int MR(GemmKernelKind kind) => kind switch
+    {
+        GemmKernelKind.Avx512 => GemmKernelAvx512<T>.MR,
+        GemmKernelKind.Avx2 => GemmKernelAvx2<T>.MR,
+        _ => GemmKernelVector<T>.MR,
+    };
+
+    public static int NR(GemmKernelKind kind) => kind switch
+    {
+        GemmKernelKind.Avx512 => GemmKernelAvx512<T>.NR,
+        GemmKernelKind.Avx2 => GemmKernelAvx2<T>.NR,
+        _ => GemmKernelVector<T>.NR,
+    };
+
+    private static readonly Job TheJob = new();
+
+    /// <summary>Runs the product on up to <paramref name="threads"/> threads.</summary>
+    public static void Run(in GemmProblem<T> p, int threads)
+    {
+        int mr = MR(p.Kernel), nr = NR(p.Kernel);
+        long work = (long)p.M * p.N * Math.Max(p.K, 1);
+        // Slice the longer side of C (in elements): the other operand is then packed by each thread once.
+        bool splitColumns = p.N >= p.M;
+        int panels = splitColumns ? (p.N + nr - 1) / nr : (p.M + mr - 1) / mr;
+        int parts = (int)Math.Min(Math.Min(threads, panels), Math.Max(1, work / ParallelThreshold));
+        if (parts <= 1)
+        {
+            RunSlice(p, 0, p.M, 0, p.N);
+            return;
+        }
+        // One product at a time owns the job (the pool runs one job at a time; others run serially).
+        lock (TheJob)
+        {
+            TheJob.Problem = p;
+            TheJob.SplitColumns = splitColumns;
+            TheJob.PanelsPerPart = (panels + parts - 1) / parts;
+            TheJob.PanelSize = splitColumns ? nr : mr;
+            WorkerPool.Run(TheJob, parts);
+        }
+    }
+
+    /// <summary>The parallel product: part i computes its slice of C.</summary>
+    private sealed class Job : IParallelWork
+    {
+        public GemmProblem<T> Problem;
+        public bool SplitColumns;
+        public int PanelsPerPart, PanelSize;
+
+        public void Execute(int part)
+        {
+            int size = SplitColumns ? Problem.N : Problem.M;
+            int from = Math.Min(size, part * PanelsPerPart * PanelSize);
+            int to = Math.Min(size, from + PanelsPerPart * PanelSize);
+            if (from >= to) return;
+            if (SplitColumns) RunSlice(Problem, 0, Problem.M, from, to);
+            else RunSlice(Problem, from, to, 0, Problem.N);
+        }
+    }
+
+    /// <summary>The loop nest above, on rows [m0, m1) and columns [n0, n1) of C.</summary>
+    private static void RunSlice(in GemmProblem<T> p, int m0, int m1, int n0, int n1)
+    {
+        var kind = p.Kernel;
+        int mr = MR(kind), nr = NR(kind);
+        int mc = MC / mr * mr;
+        int ncMax = Math.Min(NC, (n1 - n0 + nr - 1) / nr * nr);
+        T* packedB = GemmBuffers<T>.B((nint)KC * ncMax);
+        T* shortA = GemmBuffers<T>.A((nint)KC * mr);
+        T* tile = stackalloc T[mr * nr];
+        for (int jc = n0; jc < n1; jc += NC)
+        {
+            int nc = Math.Min(NC, n1 - jc);
+            if (p.K == 0)
+            {
+                // An empty sum: C = 0 (then the bias and σ).
+                for (int i = m0; i < m1; i++) new Span<T>(p.C + i * p.Ldc + jc, nc).Clear();
+                if (!p.Epilogue.IsEmpty) p.Epilogue.Apply(p.C, p.Ldc, m0, m1 - m0, jc, nc);
+                continue;
+            }
+            for (int pc = 0; pc < p.K; pc += KC)
+            {
+                int kc = Math.Min(KC, p.K - pc);
+                bool accumulate = pc > 0, last = pc + kc == p.K;
+                GemmPacking<T>.PackB(p, pc, kc, jc, nc, nr, packedB);
+                for (int ic = m0; ic < m1; ic += mc)
+                {
+                    int rows = Math.Min(mc, m1 - ic);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int cols = Math.Min(nr, nc - jr);
+                        T* b = packedB + jr * kc;
+                        for (int ir = 0; ir < rows; ir += mr)
+                        {
+                            int h = Math.Min(mr, rows - ir);
+                            T* a = p.A + (ic + ir) * p.ARowStride + pc * p.AColStride;
+                            nint aRow = p.ARowStride, aCol = p.AColStride;
+                            if (h < mr)
+                            {
+                                GemmPacking<T>.PackShortA(p, ic + ir, h, pc, kc, mr, shortA);
+                                a = shortA;
+                                aRow = 1;
+                                aCol = mr;
+                            }
+                            T* c = p.C + (ic + ir) * p.Ldc + jc + jr;
+                            if (h == mr && cols == nr)
+                            {
+                                Kernel(kind, kc, a, aRow, aCol, b, c, p.Ldc, accumulate);
+                                continue;
+                            }
+                            // An edge tile: compute the full tile aside, keep the part inside C.
+                            Kernel(kind, kc, a, aRow, aCol, b, tile, nr, false);
+                            for (int i = 0; i < h; i++)
+                            {
+                                var from = new ReadOnlySpan<T>(tile + i * nr, cols);
+                                var to = new Span<T>(c + i * p.Ldc, cols);
+                                if (accumulate) System.Numerics.Tensors.TensorPrimitives.Add(to, from, to);
+                                else from.CopyTo(to);
+                            }
+                        }
+                    }
+                    if (last && !p.Epilogue.IsEmpty) p.Epilogue.Apply(p.C, p.Ldc, ic, rows, jc, nc);
+                }
+            }
+        }
+    }
+
+    private static void Kernel(GemmKernelKind kind, int kc, T* a, nint aRow, nint aCol, T* b, T* c, nint ldc, bool accumulate)
+    {
+        switch (kind)
+        {
+            case GemmKernelKind.Avx512: GemmKernelAvx512<T>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
+            case GemmKernelKind.Avx2: GemmKernelAvx2<T>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
+            default: GemmKernelVector<T>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
+        }
+    }
+}

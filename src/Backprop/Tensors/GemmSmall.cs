@@ -1,0 +1,90 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Backprop.Tensors;
+
+/// <summary>
+/// Products too small or too thin for the blocked driver. Packing B costs as much as the arithmetic
+/// when A has one or two rows (a batch of one), and for the articles' tiny networks (2×2 by 2×1) any
+/// set-up at all costs more than the few multiply-adds.
+/// </summary>
+internal static unsafe class GemmSmall<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>At most this many multiply-adds: a plain triple loop.</summary>
+    public const long TinyWork = 4096;
+
+    /// <summary>At most this many rows of A: C's rows are computed straight from B, which is read once.</summary>
+    public const int FewRows = 2;
+
+    public static bool CanDoFewRows(in GemmProblem<T> p) =>
+        p.M <= FewRows && (p.BColStride == 1 || (p.BRowStride == 1 && p.AColStride == 1));
+
+    public static void Tiny(in GemmProblem<T> p)
+    {
+        for (int i = 0; i < p.M; i++)
+        {
+            T* a = p.A + i * p.ARowStride;
+            T* c = p.C + i * p.Ldc;
+            for (int j = 0; j < p.N; j++)
+            {
+                T* b = p.B + j * p.BColStride;
+                T sum = T.Zero;
+                for (int k = 0; k < p.K; k++) sum += a[k * p.AColStride] * b[k * p.BRowStride];
+                c[j] = sum;
+            }
+        }
+        if (!p.Epilogue.IsEmpty) p.Epilogue.Apply(p.C, p.Ldc, 0, p.M, 0, p.N);
+    }
+
+    public static void Rows(in GemmProblem<T> p)
+    {
+        for (int i = 0; i < p.M; i++)
+        {
+            T* a = p.A + i * p.ARowStride;
+            T* c = p.C + i * p.Ldc;
+            if (p.BColStride == 1) RowTimesMatrix(a, p.AColStride, p.B, p.BRowStride, p.K, p.N, c);
+            else
+            {
+                // B is Wᵀ: C[i, j] is the dot product of A's row with W's row j.
+                var row = new ReadOnlySpan<T>(a, p.K);
+                for (int j = 0; j < p.N; j++) c[j] = TensorPrimitives.Dot(row, new ReadOnlySpan<T>(p.B + j * p.BColStride, p.K));
+            }
+        }
+        if (!p.Epilogue.IsEmpty) p.Epilogue.Apply(p.C, p.Ldc, 0, p.M, 0, p.N);
+    }
+
+    /// <summary>c = Σₖ a[k]·B[k, :], four vectors of columns at a time held in registers over all k.</summary>
+    private static void RowTimesMatrix(T* a, nint aStride, T* b, nint ldb, int kCount, int n, T* c)
+    {
+        int w = Vector<T>.Count, j = 0;
+        for (; j + 4 * w <= n; j += 4 * w)
+        {
+            Vector<T> c0 = default, c1 = default, c2 = default, c3 = default;
+            T* row = b + j;
+            for (int k = 0; k < kCount; k++, row += ldb)
+            {
+                var x = new Vector<T>(a[k * aStride]);
+                c0 += x * Vector.Load(row);
+                c1 += x * Vector.Load(row + w);
+                c2 += x * Vector.Load(row + 2 * w);
+                c3 += x * Vector.Load(row + 3 * w);
+            }
+            c0.Store(c + j);
+            c1.Store(c + j + w);
+            c2.Store(c + j + 2 * w);
+            c3.Store(c + j + 3 * w);
+        }
+        for (; j + w <= n; j += w)
+        {
+            Vector<T> sum = default;
+            for (int k = 0; k < kCount; k++) sum += new Vector<T>(a[k * aStride]) * Vector.Load(b + k * ldb + j);
+            sum.Store(c + j);
+        }
+        for (; j < n; j++)
+        {
+            T sum = T.Zero;
+            for (int k = 0; k < kCount; k++) sum += a[k * aStride] * b[k * ldb + j];
+            c[j] = sum;
+        }
+    }
+}
