@@ -19,6 +19,17 @@ internal static class Inputs
         return (x, t);
     }
 
+    /// <summary>--layers: sizes such as 784-256-128-10.</summary>
+    public static int[] ParseLayerSizes(string text)
+    {
+        var parts = text.Split('-');
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], out sizes[i]) || sizes[i] < 1)
+                throw new BackpropException($"--layers '{text}': '{parts[i]}' is not a positive size (write sizes like 784-256-128-10)");
+        return sizes;
+    }
+
     public static bool IsDouble(string precision) => precision switch
     {
         "f64" or "float64" or "double" => true,

@@ -38,12 +38,7 @@ internal sealed class NetworkOptions(string data, int depth, int width, string a
     public int[] Sizes(ParseResult r, Dataset train)
     {
         if (r.GetValue(Layers) is not { } text) return Architecture.Sizes(train.FeatureCount, r.GetValue(Width), r.GetValue(Depth), train.OutputCount);
-        var parts = text.Split('-');
-        var sizes = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], out sizes[i]) || sizes[i] < 1)
-                throw new BackpropException($"--layers '{text}': '{parts[i]}' is not a positive size (write sizes like 784-256-128-10)");
-        return sizes;
+        return Inputs.ParseLayerSizes(text);
     }
 
     public NetworkSpec Spec(ParseResult r, Dataset train) => r.GetValue(NetworkFile) is { } path

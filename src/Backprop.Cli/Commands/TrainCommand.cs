@@ -60,9 +60,10 @@ internal static class TrainCommand
 
         var (train, test) = DataSources.Load(dataName, seed);
         if (r.GetValue(Limit) is { } limit) train = train.Take(limit);
+        int[] sizes = r.GetValue(LayerSizes) is { } text ? Inputs.ParseLayerSizes(text) : [train.FeatureCount, 64, 64, train.OutputCount];
         var spec = r.GetValue(NetworkFile) is { } netPath
             ? NetworkJson.Load(netPath)
-            : NetworkSpec.Mlp(ParseSizes(r.GetValue(LayerSizes), train), r.GetValue(ActivationName)!, r.GetValue(LossName)!, r.GetValue(Init), seed);
+            : NetworkSpec.Mlp(sizes, r.GetValue(ActivationName)!, r.GetValue(LossName)!, r.GetValue(Init), seed);
         var network = spec.Build<T>();
         if (network.Inputs != train.FeatureCount)
             throw new BackpropException($"the network takes {network.Inputs} inputs but {train.Name} has {train.FeatureCount} features");
@@ -128,17 +129,6 @@ internal static class TrainCommand
             }));
         }
         return 0;
-    }
-
-    private static int[] ParseSizes(string? text, Dataset train)
-    {
-        if (text is null) return [train.FeatureCount, 64, 64, train.OutputCount];
-        var parts = text.Split('-');
-        var sizes = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], out sizes[i]) || sizes[i] < 1)
-                throw new BackpropException($"--layers '{text}': '{parts[i]}' is not a positive size (write sizes like 784-256-128-10)");
-        return sizes;
     }
 
     /// <summary>Fails before training, not after an hour of it, when the model cannot be saved.</summary>
