@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using Backprop.Layers;
 using Backprop.Tensors;
 
@@ -25,17 +24,17 @@ public sealed class Sgd<T>(double learningRate, double momentum = 0, double weig
         _velocity ??= [.. parameters.Select(p => Momentum == 0 ? [] : new Matrix<T>(p.Value.Rows, p.Value.Cols).Data)];
         for (int i = 0; i < parameters.Count; i++)
         {
-            var w = parameters[i].Value.Span;
-            Span<T> g = parameters[i].Gradient.Span;
-            if (WeightDecay != 0) TensorPrimitives.MultiplyAdd(w, decay, g, g);   // g += λ·w
+            T[] w = parameters[i].Value.Data, g = parameters[i].Gradient.Data;
+            int n = parameters[i].Value.Length;
+            if (WeightDecay != 0) ParallelMultiplyAdd<T>.Run(w, decay, g, g, n);        // g += λ·w
             if (Momentum != 0)
             {
-                var v = _velocity[i].AsSpan();
-                if (first) g.CopyTo(v);
-                else TensorPrimitives.MultiplyAdd(v, mu, g, v);                     // v = μ·v + g
+                var v = _velocity[i];
+                if (first) Array.Copy(g, v, n);
+                else ParallelMultiplyAdd<T>.Run(v, mu, g, v, n);                       // v = μ·v + g
                 g = v;
             }
-            TensorPrimitives.MultiplyAdd(g, -lr, w, w);                            // w −= η·g
+            ParallelMultiplyAdd<T>.Run(g, -lr, w, w, n);                               // w −= η·g
         }
     }
 }
