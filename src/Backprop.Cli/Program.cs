@@ -29,3 +29,14 @@ catch (OutOfMemoryException)
     Console.Error.WriteLine("backprop: error: out of memory (try a smaller --batch or network)");
     return 1;
 }
+catch (IOException e)
+{
+    Console.Error.WriteLine($"backprop: error: {e.Message}");
+    return 1;
+}
+catch (Exception e)
+{
+    // A bug of ours, not the user's: still one line, with what a report needs, and a distinct exit code.
+    Console.Error.WriteLine($"backprop: internal error: {e.GetType().Name}: {e.Message} (please report it with the command line)");
+    return 2;
+}

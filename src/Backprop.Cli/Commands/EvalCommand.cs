@@ -36,8 +36,8 @@ internal static class EvalCommand
                 Console.Out.WriteLine(JsonSerializer.Serialize(new
                 {
                     examples = set.Count,
-                    loss = result.Loss,
-                    accuracy = double.IsNaN(result.Accuracy) ? (double?)null : result.Accuracy,
+                    loss = Inputs.JsonNumber(result.Loss),
+                    accuracy = Inputs.JsonNumber(result.Accuracy),
                     confusion = result.Confusion is { } c ? ToRows(c) : null,
                 }));
                 return 0;

@@ -38,6 +38,7 @@ internal static class GradCommand
         var (x, t) = Inputs.ReadBatch<T>(inputsPath, targetsPath);
         if (x.Cols != net.Inputs) throw new BackpropException($"{inputsPath} has {x.Cols} columns but the network takes {net.Inputs} inputs");
         double loss = net.ComputeGradients(x, t, needInputGradient: true);
+        if (!double.IsFinite(loss)) throw new BackpropException($"the loss is {loss}: the network overflows {typeof(T).Name} on this input");
 
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -45,7 +46,7 @@ internal static class GradCommand
             w.WriteStartObject();
             w.WriteNumber("loss", loss);
             w.WritePropertyName("outputs");
-            WriteMatrix(w, net.Output!);
+            WriteMatrix(w, net.Output!, "an output");
             w.WriteStartArray("layers");
             for (int i = 0; i < net.Layers.Count; i++)
             {
@@ -56,34 +57,34 @@ internal static class GradCommand
                 if (layer is Dense<T> dense)
                 {
                     w.WritePropertyName("weights_grad");
-                    WriteMatrix(w, dense.Weights.Gradient);
+                    WriteMatrix(w, dense.Weights.Gradient, "a gradient");
                     w.WritePropertyName("bias_grad");
-                    WriteRow(w, dense.Bias.Gradient.Row(0));
+                    WriteRow(w, dense.Bias.Gradient.Row(0), "a gradient");
                 }
                 w.WriteEndObject();
             }
             w.WriteEndArray();
             w.WritePropertyName("inputs_grad");
-            WriteMatrix(w, net.Layers[0].InputGradient!);
+            WriteMatrix(w, net.Layers[0].InputGradient!, "a gradient");
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private static void WriteMatrix<T>(Utf8JsonWriter w, Matrix<T> m) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void WriteMatrix<T>(Utf8JsonWriter w, Matrix<T> m, string what) where T : unmanaged, IFloatingPointIeee754<T>
     {
         w.WriteStartArray();
-        for (int i = 0; i < m.Rows; i++) WriteRow(w, m.Row(i));
+        for (int i = 0; i < m.Rows; i++) WriteRow(w, m.Row(i), what);
         w.WriteEndArray();
     }
 
-    private static void WriteRow<T>(Utf8JsonWriter w, ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void WriteRow<T>(Utf8JsonWriter w, ReadOnlySpan<T> row, string what) where T : unmanaged, IFloatingPointIeee754<T>
     {
         w.WriteStartArray();
         foreach (var v in row)
         {
             double d = double.CreateChecked(v);
-            if (!double.IsFinite(d)) throw new BackpropException($"a gradient is {d}: the network overflows on this input");
+            if (!double.IsFinite(d)) throw new BackpropException($"{what} is {d}: the network overflows {typeof(T).Name} on this input");
             w.WriteNumberValue(d);
         }
         w.WriteEndArray();

@@ -34,8 +34,8 @@ internal static class GradcheckCommand
             AnsiConsole.Write(table);
             bool pass = checks.All(c => c.MaxRelativeError <= limit);
             AnsiConsole.MarkupLine(pass
-                ? $"[green]gradients match finite differences[/] (max relative error {checks.Max(c => c.MaxRelativeError):0.00e+00} ≤ {limit:e0})"
-                : $"[red]gradient check failed[/]: max relative error {checks.Max(c => c.MaxRelativeError):0.00e+00} > {limit:e0}");
+                ? $"[green]gradients match finite differences[/] (max relative error {checks.Max(c => c.MaxRelativeError):0.00e+00} ≤ {limit:0.##e+00})"
+                : $"[red]gradient check failed[/]: max relative error {checks.Max(c => c.MaxRelativeError):0.00e+00} > {limit:0.##e+00}");
             return pass ? 0 : 1;
         });
         return command;

@@ -30,6 +30,9 @@ internal static class Inputs
         return sizes;
     }
 
+    /// <summary>A number for JSON output, or null where there is none (JSON has no NaN).</summary>
+    public static double? JsonNumber(double value) => double.IsFinite(value) ? value : null;
+
     public static bool IsDouble(string precision) => precision switch
     {
         "f64" or "float64" or "double" => true,

@@ -26,7 +26,7 @@ internal static class TrainCommand
     private static readonly Option<int> Batch = new("--batch") { Description = "mini-batch size", DefaultValueFactory = _ => 32 };
     private static readonly Option<int?> Epochs = new("--epochs") { Description = "passes over the data (default 300 for the built-in 2-D sets, 10 otherwise)" };
     private static readonly Option<int> Seed = new("--seed") { Description = "seed for weights and shuffling", DefaultValueFactory = _ => 1 };
-    private static readonly Option<int> Threads = new("--threads") { Description = "threads for matrix products", DefaultValueFactory = _ => Environment.ProcessorCount };
+    private static readonly Option<int> Threads = new("--threads") { Description = "threads for matrix products (at most the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
     private static readonly Option<string> Precision = new("--precision") { Description = "f32, f64, or mixed precision fp16 or bf16 (16-bit activations and gradients, float32 master weights)", DefaultValueFactory = _ => "f32" };
     private static readonly Option<string?> LossScale = new("--loss-scale") { Description = "with fp16/bf16: dynamic, none, or a fixed number (default: dynamic for fp16, none for bf16)" };
     private static readonly Option<int?> Limit = new("--limit") { Description = "train on the first N examples only" };
@@ -35,7 +35,7 @@ internal static class TrainCommand
 
     public static Command Create()
     {
-        var command = new Command("train", "Train a network with mini-batch gradient descent.")
+        var command = new Command("train", "Train a network with mini-batch gradient descent (train loss and accuracy are running averages over each epoch).")
         {
             Data, NetworkFile, LayerSizes, ActivationName, LossName, Init, OptimizerName, LearningRate, Momentum, WeightDecay,
             Batch, Epochs, Seed, Threads, Precision, LossScale, Limit, Out, Json,
@@ -54,7 +54,7 @@ internal static class TrainCommand
     {
         string dataName = r.GetValue(Data)!;
         int seed = r.GetValue(Seed);
-        Gemm.Threads = Math.Max(1, r.GetValue(Threads));
+        Gemm.Threads = Math.Clamp(r.GetValue(Threads), 1, Environment.ProcessorCount); // more threads than cores only spin
         string? outPath = r.GetValue(Out);
         if (outPath is not null) CheckWritable(outPath);
 
@@ -83,7 +83,7 @@ internal static class TrainCommand
         bool json = r.GetValue(Json);
         var console = json ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : AnsiConsole.Console;
         console.MarkupLineInterpolated($"[bold]{train.Name}[/]: {train.Count:N0} examples, {train.FeatureCount} features; test {test.Count:N0}");
-        string precision = scaled is null ? typeof(T).Name : $"{StorageFormats.Name(network.Storage)} storage, float32 master weights, loss scale {r.GetValue(LossScale) ?? MixedPrecision.DefaultLossScale(network.Storage)}";
+        string precision = scaled is null ? (typeof(T) == typeof(double) ? "f64" : "f32") : $"{StorageFormats.Name(network.Storage)} storage, float32 master weights, loss scale {r.GetValue(LossScale) ?? MixedPrecision.DefaultLossScale(network.Storage)}";
         console.MarkupLineInterpolated($"network {network} ({network.ParameterCount:N0} parameters), {optimizerName} lr {lr}, batch {trainer.BatchSize}, {precision}");
 
         var reports = new List<EpochReport>();
@@ -116,17 +116,21 @@ internal static class TrainCommand
         }
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            var summary = new Dictionary<string, object?>
             {
-                epochs,
-                train_seconds = trainSeconds,
-                samples_per_second = samplesPerSecond,
-                train_loss = final.TrainLoss,
-                test_loss = final.Test.Loss,
-                test_accuracy = double.IsNaN(final.Test.Accuracy) ? (double?)null : final.Test.Accuracy,
-                loss_scale = scaled?.Scaler.Scale,
-                skipped_steps = scaled?.Scaler.SkippedSteps,
-            }));
+                ["epochs"] = epochs,
+                ["train_seconds"] = trainSeconds,
+                ["samples_per_second"] = samplesPerSecond,
+                ["train_loss"] = Inputs.JsonNumber(final.TrainLoss),
+                ["test_loss"] = Inputs.JsonNumber(final.Test.Loss),
+                ["test_accuracy"] = Inputs.JsonNumber(final.Test.Accuracy), // null for regression
+            };
+            if (scaled is not null)
+            {
+                summary["loss_scale"] = scaled.Scaler.Scale;
+                summary["skipped_steps"] = scaled.Scaler.SkippedSteps;
+            }
+            Console.Out.WriteLine(JsonSerializer.Serialize(summary));
         }
         return 0;
     }

@@ -29,6 +29,8 @@ public static class Batcher
         }
         if (outputs == 1)
         {
+            if (loss == "cross_entropy")
+                throw new BackpropException("cross_entropy over 1 output is always 0 (a softmax of one logit is 1): give the network one output per class, or use bce_with_logits");
             if (data.Classes > 2) throw new BackpropException($"{data.Name} has {data.Classes} classes but the network has 1 output");
             return TargetEncoding.Binary;
         }

@@ -4,7 +4,8 @@ namespace Backprop.Data;
 
 /// <summary>
 /// Numeric CSV: one example per row, comma-separated numbers, an optional header line (a first line
-/// that is not all numbers). Errors name the file, the line and the offending field.
+/// in which no field is a number: "0.5,oops" is a typo on line 1, not a header). Errors name the file,
+/// the line and the offending field.
 /// </summary>
 public static class Csv
 {
@@ -19,7 +20,7 @@ public static class Csv
             string line = raw.Trim();
             if (line.Length == 0) continue;
             string[] fields = line.Split(',');
-            if (rows.Count == 0 && width < 0 && !fields.All(f => TryParse(f, out _)))
+            if (rows.Count == 0 && width < 0 && !fields.Any(f => TryParse(f, out _)))
             {
                 width = fields.Length; // a header: it fixes the width, not the values
                 widthLine = lineNumber;

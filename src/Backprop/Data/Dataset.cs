@@ -61,14 +61,17 @@ public sealed class Dataset
         return new Dataset(name, x, FeatureCount, t, TargetWidth);
     }
 
-    /// <summary>A seeded shuffle split into train and test parts.</summary>
+    /// <summary>A seeded shuffle split into train and test parts, each with at least one example.</summary>
     public (Dataset Train, Dataset Test) Split(double testFraction, int seed)
     {
+        if (Count < 2) throw new BackpropException($"{Name}: {Count} example(s) cannot be split into a training and a test part");
         int[] order = [.. Enumerable.Range(0, Count)];
         new Random(seed).Shuffle(order);
-        int testCount = (int)Math.Round(Count * testFraction);
+        int testCount = Math.Clamp((int)Math.Round(Count * testFraction), 1, Count - 1);
         return (Subset(order[testCount..], Name + " (train)"), Subset(order[..testCount], Name + " (test)"));
     }
 
-    public Dataset Take(int count) => count >= Count ? this : Subset([.. Enumerable.Range(0, count)]);
+    public Dataset Take(int count) =>
+        count < 1 ? throw new BackpropException($"{Name}: cannot take {count} examples (at least 1)")
+        : count >= Count ? this : Subset([.. Enumerable.Range(0, count)]);
 }

@@ -25,10 +25,12 @@ public static class Idx
             long total = 1;
             for (int d = 0; d < shape.Length; d++)
             {
-                shape[d] = BinaryPrimitives.ReadInt32BigEndian(reader.ReadBytes(4));
+                shape[d] = BinaryPrimitives.ReverseEndianness(reader.ReadInt32()); // sizes are big-endian
+                if (shape[d] < 0) throw new BackpropException($"{path}: corrupt IDX file (dimension {d} is {shape[d]})");
                 total *= shape[d];
+                if (total > Array.MaxLength) throw new BackpropException($"{path}: corrupt IDX file ({string.Join('×', shape[..(d + 1)])} bytes is too large)");
             }
-            byte[] data = reader.ReadBytes(checked((int)total));
+            byte[] data = reader.ReadBytes((int)total);
             if (data.Length != total) throw new BackpropException($"{path}: truncated: {data.Length} of {total} bytes");
             return (data, shape);
         }

@@ -36,7 +36,7 @@ public static class NetworkJson
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new BackpropException($"{source}: expected a JSON object with \"layers\" and \"loss\"");
             CheckFields(root, TopFields, source);
-            if (root.TryGetProperty("format", out var format) && format.GetString() != NetworkSpec.Format)
+            if (root.TryGetProperty("format", out var format) && (format.ValueKind != JsonValueKind.String || format.GetString() != NetworkSpec.Format))
                 throw new BackpropException($"{source}: format is '{format}', expected '{NetworkSpec.Format}'");
             if (!root.TryGetProperty("layers", out var layersElement) || layersElement.ValueKind != JsonValueKind.Array)
                 throw new BackpropException($"{source}: missing \"layers\" array");
@@ -78,8 +78,12 @@ public static class NetworkJson
     private static int Int(JsonElement e, string where) =>
         e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) ? v : throw new BackpropException($"{where}: expected an integer, got {e}");
 
-    private static double Number(JsonElement e, string where) =>
-        e.ValueKind == JsonValueKind.Number ? e.GetDouble() : throw new BackpropException($"{where}: expected a number, got {e}");
+    private static double Number(JsonElement e, string where)
+    {
+        if (e.ValueKind != JsonValueKind.Number) throw new BackpropException($"{where}: expected a number, got {e}");
+        double v = e.GetDouble();
+        return double.IsFinite(v) ? v : throw new BackpropException($"{where}: {e} is too large for a double");
+    }
 
     private static double[] Numbers(JsonElement e, string where)
     {

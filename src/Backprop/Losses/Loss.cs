@@ -19,6 +19,15 @@ public abstract class Loss<T> where T : unmanaged, IFloatingPointIeee754<T>
         return Evaluate(y, targets, gradient.Reshape(y.Rows, y.Cols));
     }
 
+    /// <summary>
+    /// True when the value is a sum over the batch's rows (sse, half_sse) rather than a mean:
+    /// a per-example average over a data set then divides by the count instead of weighting by batch size.
+    /// </summary>
+    public virtual bool SumsOverBatch => false;
+
+    /// <summary>The loss of a batch as a sum over its rows, whichever reduction the loss uses.</summary>
+    public double SumOverRows(double value, int rows) => SumsOverBatch ? value : value * rows;
+
     protected abstract double Evaluate(Matrix<T> y, Matrix<T> targets, Matrix<T> gradient);
 
     /// <summary>Targets have Y's shape unless a loss says otherwise (cross-entropy also takes class indices).</summary>

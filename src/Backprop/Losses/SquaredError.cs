@@ -14,6 +14,8 @@ public sealed class SquaredError<T>(SquaredError<T>.Reduction reduction) : Loss<
 
     public override string Name => reduction switch { Reduction.Sum => "sse", Reduction.HalfSum => "half_sse", _ => "mse" };
 
+    public override bool SumsOverBatch => reduction != Reduction.Mean;
+
     protected override double Evaluate(Matrix<T> y, Matrix<T> targets, Matrix<T> gradient)
     {
         double scale = reduction switch { Reduction.Sum => 1, Reduction.HalfSum => 0.5, _ => 1.0 / y.Length };

@@ -18,10 +18,13 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Network(IReadOnlyList<Layer<T>> layers, Loss<T> loss)
     {
         if (layers.Count == 0) throw new BackpropException("a network needs at least one layer");
-        if (layers[0] is not Dense<T>) throw new BackpropException($"layer 0 is {layers[0].Type}: a network must start with a dense layer");
+        // Activations keep the width, so the first dense layer fixes the inputs (an activation may come before it).
+        var first = layers.OfType<Dense<T>>().FirstOrDefault()
+            ?? throw new BackpropException("a network needs at least one dense layer");
         Layers = layers;
         Loss = loss;
-        int width = ((Dense<T>)layers[0]).Inputs, from = 0;
+        Inputs = first.Inputs;
+        int width = first.Inputs, from = 0;
         for (int i = 0; i < layers.Count; i++)
         {
             if (layers[i] is not Dense<T> dense) continue;
@@ -35,7 +38,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public IReadOnlyList<Layer<T>> Layers { get; }
     public Loss<T> Loss { get; }
-    public int Inputs => ((Dense<T>)Layers[0]).Inputs;
+    public int Inputs { get; }
     public int Outputs { get; }
 
     public IEnumerable<Parameter<T>> Parameters => Layers.SelectMany(l => l.Parameters);

@@ -11,15 +11,14 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public Matrix(int rows, int cols)
     {
-        if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(nameof(rows), $"shape {rows}×{cols}");
+        Data = Allocate(CheckedLength(rows, cols));
         Rows = rows;
         Cols = cols;
-        Data = Allocate(rows * cols);
     }
 
     public Matrix(int rows, int cols, T[] data)
     {
-        if (data.Length < rows * cols) throw new ArgumentException($"{data.Length} values cannot fill {rows}×{cols}", nameof(data));
+        if (data.Length < CheckedLength(rows, cols)) throw new ArgumentException($"{data.Length} values cannot fill {rows}×{cols}", nameof(data));
         Rows = rows;
         Cols = cols;
         Data = data;
@@ -43,7 +42,8 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Gives this matrix a new shape, reusing its storage when it is large enough. Contents are unspecified.</summary>
     public Matrix<T> Reshape(int rows, int cols)
     {
-        if (Data.Length < rows * cols) Data = Allocate(rows * cols);
+        int length = CheckedLength(rows, cols);
+        if (Data.Length < length) Data = Allocate(length);
         Rows = rows;
         Cols = cols;
         return this;
@@ -90,6 +90,16 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
         var dst = m.Span;
         for (int i = 0; i < src.Length; i++) dst[i] = TOther.CreateTruncating(src[i]);
         return m;
+    }
+
+    /// <summary>rows·cols, refused (as the user's problem: it comes from layer sizes and batch sizes) when no array can hold it.</summary>
+    private static int CheckedLength(int rows, int cols)
+    {
+        if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(nameof(rows), $"shape {rows}×{cols}");
+        long length = (long)rows * cols;
+        return length <= Array.MaxLength
+            ? (int)length
+            : throw new BackpropException($"a {rows}×{cols} matrix has {length:N0} values, more than one array can hold ({Array.MaxLength:N0})");
     }
 
     /// <summary>Every matrix buffer is born here: the one place to change how (and to count how much) memory is taken.</summary>

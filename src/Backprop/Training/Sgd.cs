@@ -24,16 +24,18 @@ public sealed class Sgd<T>(double learningRate, double momentum = 0, double weig
         _velocity ??= [.. parameters.Select(p => Momentum == 0 ? [] : new Matrix<T>(p.Value.Rows, p.Value.Cols).Data)];
         for (int i = 0; i < parameters.Count; i++)
         {
+            // The gradient is only read: it stays ∂L/∂W for traces and for the loss scaler (as p.grad in PyTorch).
             T[] w = parameters[i].Value.Data, g = parameters[i].Gradient.Data;
             int n = parameters[i].Value.Length;
-            if (WeightDecay != 0) ParallelMultiplyAdd<T>.Run(w, decay, g, g, n);        // g += λ·w
             if (Momentum != 0)
             {
                 var v = _velocity[i];
-                if (first) Array.Copy(g, v, n);
+                if (first) Array.Copy(g, v, n);                                        // v = g
                 else ParallelMultiplyAdd<T>.Run(v, mu, g, v, n);                       // v = μ·v + g
+                if (WeightDecay != 0) ParallelMultiplyAdd<T>.Run(w, decay, v, v, n);   //   + λ·w
                 g = v;
             }
+            else if (WeightDecay != 0) ParallelMultiplyAdd<T>.Run(w, -lr * decay, w, w, n); // w −= η·λ·w
             ParallelMultiplyAdd<T>.Run(g, -lr, w, w, n);                               // w −= η·g
         }
     }

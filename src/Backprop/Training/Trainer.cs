@@ -6,7 +6,10 @@ using Backprop.Tensors;
 
 namespace Backprop.Training;
 
-/// <summary>What one epoch did. Train figures are running averages over the epoch's batches.</summary>
+/// <summary>
+/// What one epoch did. Train figures are running averages over the epoch's batches (the weights change
+/// as the epoch goes). Losses are per example: for sse and half_sse, the batch sums divided by the count.
+/// </summary>
 public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, Evaluation? Test, double Seconds, long Samples)
 {
     public double SamplesPerSecond => Samples / Math.Max(Seconds, 1e-9);
@@ -61,7 +64,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (!double.IsFinite(loss))
                 throw new BackpropException($"epoch {_epoch}, batch {b + 1}: the loss is {loss}; training diverged (try a smaller --lr)");
             Optimizer.Step(_parameters);
-            lossSum += loss * indices.Length;
+            lossSum += Network.Loss.SumOverRows(loss, indices.Length);
             if (train.IsClassification) correct += Metrics.CountCorrect(Network.Output!, train, indices, Network.Loss.Name);
             BatchCompleted?.Invoke(b + 1, batches, (long)b * BatchSize + indices.Length);
         }
@@ -85,7 +88,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             var indices = all.AsSpan(start, Math.Min(batchSize, data.Count - start));
             Batcher.Fill(data, indices, encoding, x, t, network.Outputs);
-            lossSum += network.Evaluate(x, t) * indices.Length;
+            lossSum += network.Loss.SumOverRows(network.Evaluate(x, t), indices.Length);
             if (confusion is null) continue;
             for (int r = 0; r < indices.Length; r++)
             {

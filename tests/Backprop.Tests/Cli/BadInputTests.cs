@@ -52,6 +52,49 @@ public class BadInputTests
         AssertCleanError(CliRunner.Run("grad", "--network", dir["net.json"], "--inputs", dir["x.csv"], "--targets", dir["t.csv"]), expected);
     }
 
+    [Theory]
+    [InlineData("0.5,oops\n1,2\n", "x.csv: line 1, column 2: 'oops' is not a number")] // a typo, not a header
+    [InlineData("a,b\n", "x.csv: no data rows")]
+    public void Grad_FirstLineTypos_AreNotMistakenForHeaders(string inputs, string expected)
+    {
+        using var dir = new TempDir();
+        dir.File("net.json", Net);
+        dir.File("x.csv", inputs);
+        dir.File("t.csv", "0.5\n1\n");
+        AssertCleanError(CliRunner.Run("grad", "--network", dir["net.json"], "--inputs", dir["x.csv"], "--targets", dir["t.csv"]), expected);
+    }
+
+    [Theory]
+    [InlineData("""{"format":1,"layers":[{"type":"dense","inputs":2,"outputs":1,"init":"he"}],"loss":"sse"}""", "format is '1'")]
+    [InlineData("""{"layers":[{"type":"dense","weights":[[1e400],[1]],"bias":[0]}],"loss":"sse"}""", "1e400 is too large for a double")]
+    [InlineData("""{"layers":[{"type":"dense","inputs":70000,"outputs":70000,"init":"he"}],"loss":"sse"}""", "more than one array can hold")]
+    [InlineData("""{"layers":[{"type":"dense","weights":[[1e300],[1e300]],"bias":[0]}],"loss":"sse"}""", "the loss is Infinity: the network overflows Double")]
+    [InlineData("""{"layers":[{"type":"relu"},{"type":"tanh"}],"loss":"sse"}""", "a network needs at least one dense layer")]
+    public void Grad_NetworksThatCannotBeComputed(string json, string expected)
+    {
+        using var dir = new TempDir();
+        dir.File("net.json", json);
+        dir.File("x.csv", "1,2\n");
+        dir.File("t.csv", "1\n");
+        AssertCleanError(CliRunner.Run("grad", "--network", dir["net.json"], "--inputs", dir["x.csv"], "--targets", dir["t.csv"]), expected);
+    }
+
+    [Fact]
+    public void Grad_NetworkMayStartWithAnActivation()
+    {
+        using var dir = new TempDir();
+        dir.File("net.json", """{"layers":[{"type":"tanh"},{"type":"dense","weights":[[1],[2]],"bias":[0.5]}],"loss":"half_sse"}""");
+        dir.File("x.csv", "0.3,-0.2\n");
+        dir.File("t.csv", "1\n");
+        var run = CliRunner.Run("grad", "--network", dir["net.json"], "--inputs", dir["x.csv"], "--targets", dir["t.csv"]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        double y = Math.Tanh(0.3) + 2 * Math.Tanh(-0.2) + 0.5;
+        var doc = System.Text.Json.JsonDocument.Parse(run.Stdout).RootElement;
+        Assert.Equal(y, doc.GetProperty("outputs")[0][0].GetDouble(), 12);
+        // ∂E/∂x₁ = (y − t)·w₁·tanh'(x₁): the first layer's input gradient goes through the activation.
+        Assert.Equal((y - 1) * 1 * (1 - Math.Pow(Math.Tanh(0.3), 2)), doc.GetProperty("inputs_grad")[0][0].GetDouble(), 12);
+    }
+
     [Fact]
     public void Grad_WrongTargetCountForCrossEntropy()
     {
@@ -89,6 +132,8 @@ public class BadInputTests
     [InlineData(new[] { "--data", "xor", "--activation", "swish" }, "unknown activation 'swish'")]
     [InlineData(new[] { "--data", "xor", "--optimizer", "rmsprop" }, "unknown optimizer 'rmsprop'")]
     [InlineData(new[] { "--data", "nowhere.csv" }, "nowhere.csv: file not found")]
+    [InlineData(new[] { "--data", "circles", "--layers", "2-8-1", "--loss", "cross_entropy" }, "cross_entropy over 1 output is always 0")]
+    [InlineData(new[] { "--data", "xor", "--limit", "-5" }, "cannot take -5 examples")]
     public void Train_BadArguments(string[] args, string expected) =>
         AssertCleanError(CliRunner.Run(["train", .. args, "--epochs", "1"]), expected);
 
@@ -126,6 +171,18 @@ public class BadInputTests
         Assert.True(run.ExitCode == 0, run.Stderr);
         double accuracy = System.Text.Json.JsonDocument.Parse(run.Stdout.Trim().Split('\n')[^1]).RootElement.GetProperty("test_accuracy").GetDouble();
         Assert.True(accuracy > 0.9, $"a linearly separable CSV reached only {accuracy:P1}");
+    }
+
+    [Fact]
+    public void Train_OnATinyCsv_StillSplitsAndReportsJson()
+    {
+        using var dir = new TempDir();
+        dir.File("two.csv", "0,0\n1,1\n");
+        var run = CliRunner.Run("train", "--data", dir["two.csv"], "--epochs", "2", "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var summary = System.Text.Json.JsonDocument.Parse(run.Stdout.Trim().Split('\n')[^1]).RootElement;
+        Assert.True(double.IsFinite(summary.GetProperty("test_loss").GetDouble()));
+        Assert.False(summary.TryGetProperty("loss_scale", out _)); // only with --precision fp16/bf16
     }
 
     [Fact]

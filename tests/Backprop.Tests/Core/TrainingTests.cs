@@ -93,6 +93,32 @@ public class TrainingTests
         for (int i = 0; i < n; i++) Assert.True(MathF.Abs(w0[i] - p.Value.Span[i]) <= 1e-6f, $"w[{i}] = {p.Value.Span[i]}, expected {w0[i]}");
     }
 
+    [Theory]
+    [InlineData("sse")]
+    [InlineData("half_sse")]
+    [InlineData("mse")]
+    [InlineData("cross_entropy")]
+    public void ReportedLosses_ArePerExample_WhateverTheReductionAndBatch(string loss)
+    {
+        // The loss of a data set, per example, must not depend on the batch size used to compute it.
+        var data = Synthetic.Blobs(90, 3, 2);
+        var net = NetworkSpec.Mlp([2, 5, 3], "tanh", loss, seed: 4).Build<double>();
+        var whole = Trainer<double>.Evaluate(net, data, batchSize: 90).Loss;
+        Assert.Equal(whole, Trainer<double>.Evaluate(net, data, batchSize: 7).Loss, 10);
+        var x = new Backprop.Tensors.Matrix<double>(0, 0);
+        var t = new Backprop.Tensors.Matrix<double>(0, 0);
+        Batcher.Fill(data, [0], Batcher.EncodingFor(data, loss, 3), x, t, 3);
+        double first = net.Evaluate(x, t); // one example: sum and mean reductions over rows agree
+        Assert.True(double.IsFinite(first));
+        double perExample = 0;
+        for (int i = 0; i < data.Count; i++)
+        {
+            Batcher.Fill(data, [i], Batcher.EncodingFor(data, loss, 3), x, t, 3);
+            perExample += net.Evaluate(x, t) / data.Count;
+        }
+        Assert.Equal(perExample, whole, 10);
+    }
+
     [Fact]
     public void DivergingTraining_StopsWithAClearError()
     {

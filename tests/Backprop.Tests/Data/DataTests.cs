@@ -25,6 +25,10 @@ public class DataTests
         using var dir = new TempDir();
         File.WriteAllBytes(dir["short"], [0, 0, 0x08, 1, 0, 0, 0, 10, 1, 2]);
         Assert.Contains("truncated", Assert.Throws<BackpropException>(() => Idx.Read(dir["short"])).Message);
+        File.WriteAllBytes(dir["negative"], [0, 0, 0x08, 1, 0xff, 0xff, 0xff, 0xf0]);
+        Assert.Contains("corrupt IDX file (dimension 0 is -16)", Assert.Throws<BackpropException>(() => Idx.Read(dir["negative"])).Message);
+        File.WriteAllBytes(dir["cut"], [0, 0, 0x08, 2, 0, 0]);
+        Assert.Contains("truncated", Assert.Throws<BackpropException>(() => Idx.Read(dir["cut"])).Message);
         File.WriteAllBytes(dir["png"], [0x89, 0x50, 0x4e, 0x47]);
         Assert.Contains("not an IDX file", Assert.Throws<BackpropException>(() => Idx.Read(dir["png"])).Message);
     }
