@@ -18,7 +18,7 @@ internal static class AnalyzeLossScalingCommand
     private static readonly Option<string> LossScale = new("--loss-scale") { Description = "dynamic (starts at 65536) or a number", DefaultValueFactory = _ => "dynamic" };
     private static readonly Option<int> Epochs = new("--epochs") { Description = "training epochs per run", DefaultValueFactory = _ => 40 };
     private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => "adam" };
-    private static readonly Option<double> LearningRate = new("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.01 };
+    private static readonly Option<double> LearningRate = new("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.005 };
 
     public static Command Create()
     {

@@ -37,6 +37,21 @@ public class AnalyzeCliTests
         }
     }
 
+    /// <summary>Log axes label powers of ten in one style (10⁻³, 2·10⁻¹), never 1e-3, 0.032 or 3.2E-05.</summary>
+    [Fact]
+    public void Log_axis_ticks_are_powers_of_ten_in_one_style()
+    {
+        using var dir = new TempDir();
+        var result = CliRunner.Run(["analyze", "gradients", "--depth", "6", "--width", "8", "--epochs", "1", "--out", dir["flow.svg"]]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var labels = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(dir["flow.svg"]), @"<text[^>]*>([^<]*)</text>")
+            .Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value).Trim()).ToArray();
+        var powers = labels.Where(l => l.Contains("10⁻") || l.Contains("10⁰") || l.Contains("10¹")).ToArray();
+        Assert.True(powers.Length >= 4, string.Join(" | ", labels));
+        Assert.All(powers, l => Assert.Matches(@"^([2-9]·)?10⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+$", l));
+        Assert.DoesNotContain(labels, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^-?[0-9.]+[eE][-+]?[0-9]+$"));
+    }
+
     [Fact]
     public void Unknown_picture_format_is_one_clear_error_and_nothing_is_written()
     {
