@@ -14,7 +14,7 @@ public static class DepthSweepPlot
             Style(Figure.Line(layers, Enumerable.Range(1, r.Depth).Select(i => (double)i), r.DeltaNorms.Select(d => Math.Log10(d / r.DeltaNorms[^1])), $"{r.Activation}, {r.Init}"), r);
         Figure.LogY(layers);
         Figure.IntegerX(layers);
-        layers.ShowLegend(Alignment.LowerRight);
+        Figure.LegendBelow(layers);
 
         var depth = Figure.Panel("‖Δ(1)‖ / ‖Δ(L)‖ against depth", "dense layers", "share reaching layer 1");
         foreach (var group in results.GroupBy(r => (r.Activation, r.Init)))
@@ -24,7 +24,7 @@ public static class DepthSweepPlot
         }
         Figure.LogY(depth);
         Figure.IntegerX(depth);
-        depth.ShowLegend(Alignment.LowerLeft);
+        Figure.LegendBelow(depth);
         Figure.Save(path, layers, depth);
     }
 

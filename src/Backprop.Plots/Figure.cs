@@ -10,7 +10,7 @@ namespace Backprop.Plots;
 /// </summary>
 public static class Figure
 {
-    public const int PanelWidth = 560, PanelHeight = 420;
+    public const int PanelWidth = 560, PanelHeight = 470;
 
     public static void Save(string path, params Plot[] panels)
     {
@@ -73,14 +73,58 @@ public static class Figure
         return line;
     }
 
-    /// <summary>Makes the y axis read as powers of ten when the values plotted are log₁₀ of the quantity.</summary>
+    /// <summary>
+    /// Makes the y axis read as powers of ten when the values plotted are log₁₀ of the quantity: every label in
+    /// one style, 10ᵏ or m·10ᵏ, whatever the span (decades when it is wide, 1-2-5 steps when it is narrow),
+    /// with minor ticks at 2…9 × 10ᵏ. Call it after the data are added: the ticks follow the data's range.
+    /// </summary>
     public static void LogY(Plot plot)
     {
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        plot.Axes.AutoScale();
+        var limits = plot.Axes.GetLimits();
+        double lo = Math.Min(limits.Bottom, limits.Top), hi = Math.Max(limits.Bottom, limits.Top);
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        double span = hi - lo;
+        int first = (int)Math.Floor(lo), last = (int)Math.Ceiling(hi);
+        if (span >= 2)
         {
-            LabelFormatter = v => Math.Abs(v - Math.Round(v)) < 1e-9 ? $"1e{Math.Round(v):0}" : Math.Pow(10, v).ToString("G2"),
-        };
+            int step = Math.Max(1, (int)Math.Ceiling(span / 8)); // at most about eight labelled decades
+            for (int k = first; k <= last; k++)
+            {
+                if (k < lo - 1e-9 || k > hi + 1e-9) continue;
+                if (k % step == 0) ticks.AddMajor(k, PowerOfTen(1, k));
+                else ticks.AddMinor(k);
+                if (step == 1)
+                    for (int m = 2; m <= 9; m++)
+                        if (k + Math.Log10(m) is var v && v >= lo && v <= hi) ticks.AddMinor(v);
+            }
+        }
+        else
+        {
+            int[] labelled = span >= 0.7 ? [1, 2, 5] : [1, 2, 3, 4, 5, 6, 7, 8, 9];
+            for (int k = first; k <= last; k++)
+                for (int m = 1; m <= 9; m++)
+                {
+                    double v = k + Math.Log10(m);
+                    if (v < lo - 1e-9 || v > hi + 1e-9) continue;
+                    if (labelled.Contains(m)) ticks.AddMajor(v, PowerOfTen(m, k));
+                    else ticks.AddMinor(v);
+                }
+        }
+        plot.Axes.Left.TickGenerator = ticks;
     }
+
+    /// <summary>m·10ᵏ with a superscript exponent; 10ᵏ when m is 1.</summary>
+    public static string PowerOfTen(int mantissa, int exponent)
+    {
+        const string superscripts = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+        string digits = string.Concat(Math.Abs(exponent).ToString(System.Globalization.CultureInfo.InvariantCulture).Select(c => superscripts[c - '0']));
+        string power = "10" + (exponent < 0 ? "⁻" : "") + digits;
+        return mantissa == 1 ? power : $"{mantissa}·{power}";
+    }
+
+    /// <summary>Puts the legend below the data, outside the plot area, so it never covers a line.</summary>
+    public static void LegendBelow(Plot plot) => plot.ShowLegend(Edge.Bottom);
 
     /// <summary>Integer ticks on x (layer numbers, epochs).</summary>
     public static void IntegerX(Plot plot) =>

@@ -16,7 +16,7 @@ public static class GradientFlowPlot
         }
         Figure.LogY(norms);
         Figure.IntegerX(norms);
-        norms.ShowLegend(Alignment.UpperLeft);
+        Figure.LegendBelow(norms);
 
         var flow = history[0].Flow.Layers;
         var factors = Figure.Panel("backward factors at init: Δ(l) = Δ(l+1)·W(l+1)^T ∘ σ'(Z(l))", "layer l", "factor");
@@ -27,7 +27,7 @@ public static class GradientFlowPlot
         Figure.Line(factors, xs, flow.Select(l => Math.Log10(l.DerivativeFactor)), "σ' factor");
         Figure.LogY(factors);
         Figure.IntegerX(factors);
-        factors.ShowLegend(Alignment.LowerLeft);
+        Figure.LegendBelow(factors);
         Figure.Save(path, norms, factors);
     }
 

@@ -27,10 +27,10 @@ public static class InitPlot
         {
             Figure.LogY(p);
             Figure.IntegerX(p);
-            p.ShowLegend(Alignment.LowerLeft);
+            Figure.LegendBelow(p);
         }
         Figure.IntegerX(training);
-        training.ShowLegend(Alignment.UpperRight);
+        Figure.LegendBelow(training);
         Figure.Save(path, forward, backward, training);
     }
 

@@ -16,13 +16,13 @@ public static class LossScalingPlot
         Figure.Line(lost, xs, underflow.Select(u => 100 * u.DeltaScaled), $"Δ, scale {scale:G6}").Color = Colors.ForestGreen;
         Figure.IntegerX(lost);
         lost.Axes.SetLimitsY(-5, 105);
-        lost.ShowLegend(Alignment.UpperRight);
+        Figure.LegendBelow(lost);
 
         var curves = Figure.Panel("test loss", "epoch", "loss");
         foreach (var run in runs)
             Figure.Line(curves, Enumerable.Range(0, run.Losses.Count).Select(e => (double)e), run.Losses, run.Label);
         Figure.IntegerX(curves);
-        curves.ShowLegend(Alignment.UpperRight);
+        Figure.LegendBelow(curves);
         Figure.Save(path, lost, curves);
     }
 }

@@ -32,6 +32,6 @@ public static class MemoryPlot
         Add("temporaries", m => m.Temporaries);
         Add("batch X, T", m => m.Batch);
         Figure.LogY(plot);
-        plot.ShowLegend(Alignment.UpperLeft);
+        Figure.LegendBelow(plot);
     }
 }

@@ -57,21 +57,27 @@ internal static class AnalyzeGradientsCommand
     {
         var init = history[0].Flow;
         AnsiConsole.MarkupLineInterpolated($"[bold]{network}[/], at initialization (loss {init.Loss:F4}):");
-        var table = new Table().AddColumns("layer", "fan in→out", "‖A‖", "‖Δ‖", "‖dW‖", "‖W‖₂", "mean σ'", "max σ'",
-            "weight factor", "σ' factor", "‖Δ_l‖/‖Δ_l+1‖", "bound ‖W_l+1‖₂·max σ'");
+        var norms = new Table().AddColumns("layer", "fan in→out", "‖A‖", "‖Δ‖", "‖dW‖", "‖W‖₂");
         foreach (var l in init.Layers)
-            table.AddRow($"{l.Layer}", $"{l.FanIn}→{l.FanOut}", N(l.ActivationNorm), N(l.DeltaNorm), N(l.WeightGradientNorm), N(l.WeightSpectralNorm),
-                N(l.MeanDerivative), N(l.MaxDerivative), N(l.WeightFactor), N(l.DerivativeFactor), N(l.MeasuredRatio), N(l.RatioBound));
-        AnsiConsole.Write(table);
+            norms.AddRow($"{l.Layer}", $"{l.FanIn}→{l.FanOut}", N(l.ActivationNorm), N(l.DeltaNorm), N(l.WeightGradientNorm), N(l.WeightSpectralNorm));
+        AnsiConsole.Write(norms);
+        AnsiConsole.MarkupLine("Backward factors, Δ_l = Δ_l+1·W_l+1ᵀ ∘ σ'(Z_l): ratio = ‖Δ_l‖/‖Δ_l+1‖ = weight factor × σ' factor ≤ bound = ‖W_l+1‖₂·max σ'.");
+        var factors = new Table().AddColumns("layer", "mean σ'", "max σ'", "weight f.", "σ' f.", "ratio", "bound");
+        foreach (var l in init.Layers)
+            factors.AddRow($"{l.Layer}", N(l.MeanDerivative), N(l.MaxDerivative), N(l.WeightFactor), N(l.DerivativeFactor), N(l.MeasuredRatio), N(l.RatioBound));
+        AnsiConsole.Write(factors);
         AnsiConsole.MarkupLineInterpolated(
             $"‖Δ_1‖/‖Δ_L‖ = [bold]{N(init.FirstToLast)}[/]: the first layer gets that share of the output layer's gradient (the product of the bounds allows at most {N(init.BoundProduct)}).");
         AnsiConsole.MarkupLine("Each step down multiplies Δ by Wᵀ (weight factor ≤ ‖W‖₂) and then by σ'(Z) (≤ ¼ for sigmoid): when their product stays below 1, Δ shrinks geometrically with depth.");
         if (history.Count == 1) return;
 
-        var epochs = new Table().AddColumn("epoch").AddColumn("loss");
-        foreach (var l in init.Layers) epochs.AddColumn($"‖dW{l.Layer}‖");
-        foreach (var e in history)
-            epochs.AddRow([$"{e.Epoch}", $"{e.TrainLoss:F4}", .. e.Flow.Layers.Select(l => N(l.WeightGradientNorm))]);
+        // Layers down, epochs across (at most six of them), so the table fits 80 columns at any depth; --json has every epoch.
+        var shown = Enumerable.Range(0, 6).Select(i => (int)Math.Round(i * (history.Count - 1) / 5.0)).Distinct().Select(i => history[i]).ToList();
+        var epochs = new Table().AddColumn("‖dW‖");
+        foreach (var e in shown) epochs.AddColumn(e.Epoch == 0 ? "init" : $"epoch {e.Epoch}");
+        foreach (var l in init.Layers)
+            epochs.AddRow([$"layer {l.Layer}", .. shown.Select(e => N(e.Flow.Layers[l.Layer - 1].WeightGradientNorm))]);
+        epochs.AddRow(["loss", .. shown.Select(e => $"{e.TrainLoss:F4}")]);
         AnsiConsole.MarkupLine("Weight-gradient norms on the same batch over training:");
         AnsiConsole.Write(epochs);
     }
@@ -84,10 +90,11 @@ internal static class AnalyzeGradientsCommand
         else
         {
             AnsiConsole.MarkupLineInterpolated($"‖Δ_1‖/‖Δ_L‖ at initialization, hidden width {r.GetValue(Network.Width)}, on {train.Name}:");
-            var table = new Table().AddColumn("depth");
-            foreach (var a in DepthSweep.Activations) foreach (var i in DepthSweep.Inits) table.AddColumn($"{a} {i}");
-            foreach (var group in results.GroupBy(x => x.Depth))
-                table.AddRow([$"{group.Key}", .. group.Select(x => N(x.FirstToLast))]);
+            // One row per activation × initialization, one column per depth: nine rows fit where nine columns would not.
+            var table = new Table().AddColumns("activation", "init");
+            foreach (int d in depths) table.AddColumn($"depth {d}");
+            foreach (var group in results.GroupBy(x => (x.Activation, x.Init)))
+                table.AddRow([group.Key.Activation, group.Key.Init, .. depths.Select(d => group.Where(x => x.Depth == d).Select(x => N(x.FirstToLast)).FirstOrDefault("–"))]);
             AnsiConsole.Write(table);
         }
         if (outPath is not null)

@@ -57,9 +57,10 @@ internal static class AnalyzeInitCommand
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]{sizes} {activation}[/]:");
         AnsiConsole.WriteLine("theory: forward E[Z_l²] = fan_in·Var(W)·E[A_l−1²], backward E[dA_l−1²] = fan_out·Var(W)·E[Δ_l²] (means of squares over the batch).");
+        AnsiConsole.WriteLine("l: layer; fan: fan in→out; Var(W): the scheme's variance; drawn: the variance of the weights drawn.");
         foreach (var result in results)
         {
-            var table = new Table().Title($"{result.Scheme}").AddColumns("layer", "fan in→out", "Var(W) scheme", "Var(W) drawn",
+            var table = new Table().Title($"{result.Scheme}").AddColumns("l", "fan", "Var(W)", "drawn",
                 "E[[Z²]]", "theory", "E[[dA²]]", "theory"); // [[ ]]: literal brackets in Spectre markup
             foreach (var l in result.Layers)
                 table.AddRow($"{l.Layer}", $"{l.FanIn}→{l.FanOut}", N(l.TargetWeightVariance), N(l.WeightVariance),

@@ -13,12 +13,12 @@ namespace Backprop.Cli.Commands;
 /// </summary>
 internal static class AnalyzeLossScalingCommand
 {
-    private static readonly NetworkOptions Network = new("spirals", depth: 10, width: 32, activation: "sigmoid", batch: 256);
+    private static readonly NetworkOptions Network = new("blobs", depth: 12, width: 32, activation: "sigmoid", batch: 32);
     private static readonly Option<string> Format = new("--format") { Description = "fp16 or bf16", DefaultValueFactory = _ => "fp16" };
     private static readonly Option<string> LossScale = new("--loss-scale") { Description = "dynamic (starts at 65536) or a number", DefaultValueFactory = _ => "dynamic" };
-    private static readonly Option<int> Epochs = new("--epochs") { Description = "training epochs per run", DefaultValueFactory = _ => 10 };
+    private static readonly Option<int> Epochs = new("--epochs") { Description = "training epochs per run", DefaultValueFactory = _ => 40 };
     private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => "adam" };
-    private static readonly Option<double> LearningRate = new("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.01 };
+    private static readonly Option<double> LearningRate = new("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.005 };
 
     public static Command Create()
     {
@@ -59,15 +59,19 @@ internal static class AnalyzeLossScalingCommand
 
     private static void Print(string network, string format, double scale, List<LayerUnderflow> layers, List<PrecisionRun> runs)
     {
-        AnsiConsole.MarkupLineInterpolated($"[bold]{network}[/]: gradient values non-zero in fp32 that {format} stores as zero (it flushes |g| < 2⁻²⁵ ≈ 3·10⁻⁸):");
-        var table = new Table().AddColumns("layer", "median |∂L/∂W|", "∂L/∂W lost, no scaling", $"with scale {scale:G6}", "Δ lost, no scaling", $"with scale {scale:G6}");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{network}[/]");
+        AnsiConsole.MarkupLineInterpolated($"Gradient values non-zero in fp32 that {format} stores as zero (it flushes |g| < 2⁻²⁵ ≈ 3·10⁻⁸), on one batch at initialization, unscaled and scaled by {scale:G6}:");
+        var table = new Table().AddColumns("layer", "median |∂L/∂W|", "∂L/∂W lost", "scaled", "Δ lost", "scaled");
         foreach (var l in layers)
-            table.AddRow($"{l.Layer}", AnalyzeCommand.Number(l.MedianWeightGradient), $"{100 * l.WeightGradientUnscaled:F1}%", $"{100 * l.WeightGradientScaled:F1}%",
-                $"{100 * l.DeltaUnscaled:F1}%", $"{100 * l.DeltaScaled:F1}%");
+            table.AddRow($"{l.Layer}", AnalyzeCommand.Number(l.MedianWeightGradient), Percent(l.WeightGradientUnscaled), Percent(l.WeightGradientScaled),
+                Percent(l.DeltaUnscaled), Percent(l.DeltaScaled));
         AnsiConsole.Write(table);
-        var curves = new Table().AddColumns("run", "test loss at init", "final test loss", "final scale", "skipped steps");
+        AnsiConsole.MarkupLine("Training from one seed (test loss; ∂L/∂W = 0: share of weight-gradient values the optimizer got as exact zeros, over all steps):");
+        var curves = new Table().AddColumns("run", "at init", "final", "∂L/∂W = 0", "scale", "skipped");
         foreach (var run in runs)
-            curves.AddRow(run.Label, $"{run.Losses[0]:F4}", $"{run.Losses[^1]:F4}", $"{run.FinalScale:G6}", $"{run.SkippedSteps}");
+            curves.AddRow(run.Label, $"{run.Losses[0]:F3}", $"{run.Losses[^1]:F3}", Percent(run.ZeroWeightGradients), $"{run.FinalScale:G6}", $"{run.SkippedSteps}");
         AnsiConsole.Write(curves);
     }
+
+    private static string Percent(double share) => $"{100 * share:F1}%";
 }

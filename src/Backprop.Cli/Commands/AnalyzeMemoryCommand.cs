@@ -107,8 +107,8 @@ internal static class AnalyzeMemoryCommand
         string agreement = m.LibraryBytes == pm.Total ? "equal to the prediction" : $"{100.0 * (m.LibraryBytes - pm.Total) / pm.Total:+0.0;-0.0}% from the prediction";
         AnsiConsole.MarkupLineInterpolated($"measured on one real training step ({measuredAs.Name}):");
         AnsiConsole.MarkupLineInterpolated($"  library accounting: {AnalyzeCommand.Bytes(m.LibraryBytes)} in {m.LibraryBuffers} buffers, [bold]{agreement}[/]");
-        AnsiConsole.MarkupLineInterpolated($"  managed allocations: {AnalyzeCommand.Bytes(m.ManagedBytes)} ({100.0 * (m.ManagedBytes - pm.Total) / pm.Total:+0.0;-0.0}%: the buffers plus the runtime's small change)");
-        AnsiConsole.MarkupLineInterpolated($"  process peak resident: {AnalyzeCommand.Bytes(m.PeakAfter)}, grew by {AnalyzeCommand.Bytes(m.PeakGrowth)} during the step (runtime, code and data set included)");
+        AnsiConsole.MarkupLineInterpolated($"  managed allocations: {AnalyzeCommand.Bytes(m.ManagedBytes)} ({100.0 * (m.ManagedBytes - pm.Total) / pm.Total:+0.0;-0.0}%: buffers + runtime)");
+        AnsiConsole.MarkupLineInterpolated($"  process peak resident: {AnalyzeCommand.Bytes(m.PeakAfter)}, grew {AnalyzeCommand.Bytes(m.PeakGrowth)} in the step (runtime, code, data)");
         var growth = new Table().AddColumns("batch", "total");
         foreach (var (b, mem) in byBatch) growth.AddRow($"{b}", AnalyzeCommand.Bytes(mem.Total));
         var deep = new Table().AddColumns($"depth (width {width})", "total");

@@ -1,12 +1,17 @@
 using Backprop.Data;
+using Backprop.Layers;
 using Backprop.Model;
 using Backprop.Tensors;
 using Backprop.Training;
 
 namespace Backprop.Analysis;
 
-/// <summary>One training run: its label, the test loss at initialization and after each epoch, and what its loss scaler did.</summary>
-public sealed record PrecisionRun(string Label, IReadOnlyList<double> Losses, double FinalScale, long SkippedSteps);
+/// <summary>
+/// One training run: its label, the test loss at initialization and after each epoch, what its loss scaler
+/// did, and the share of ∂L/∂W values the optimizer received as exactly zero over all the steps it took
+/// (float32 almost never produces an exact zero; float16 flushes everything below 2⁻²⁵).
+/// </summary>
+public sealed record PrecisionRun(string Label, IReadOnlyList<double> Losses, double FinalScale, long SkippedSteps, double ZeroWeightGradients);
 
 /// <summary>
 /// Trains the same network from the same seed in float32, in a 16-bit storage format without loss scaling,
@@ -29,11 +34,33 @@ public static class PrecisionCurves
         PrecisionRun Train(string label, StorageFormat storage, string scale)
         {
             var network = spec.Build<float>();
-            var scaled = MixedPrecision.Enable(network, optimizer(), storage, scale);
+            var counter = new ZeroCounter(optimizer());
+            var scaled = MixedPrecision.Enable(network, counter, storage, scale);
             var trainer = new Trainer<float>(network, scaled, batch, seed);
             var losses = new List<double> { Trainer<float>.Evaluate(network, test).Loss };
             for (int e = 0; e < epochs; e++) losses.Add(trainer.TrainEpoch(train, test).Test!.Loss);
-            return new PrecisionRun(label, losses, scaled.Scaler.Scale, scaled.Scaler.SkippedSteps);
+            return new PrecisionRun(label, losses, scaled.Scaler.Scale, scaled.Scaler.SkippedSteps, counter.ZeroShare);
+        }
+    }
+
+    /// <summary>Passes each step to the optimizer it wraps, counting the weight-gradient values that arrive as exactly zero.</summary>
+    private sealed class ZeroCounter(Optimizer<float> inner) : Optimizer<float>(inner.LearningRate)
+    {
+        private long _values, _zeros;
+
+        public double ZeroShare => _values == 0 ? 0 : (double)_zeros / _values;
+
+        public override void Step(IReadOnlyList<Parameter<float>> parameters)
+        {
+            foreach (var p in parameters.Where(p => p.Name == "W"))
+            {
+                var g = p.Gradient.Span;
+                _values += g.Length;
+                for (int i = 0; i < g.Length; i++)
+                    if (g[i] == 0) _zeros++;
+            }
+            inner.LearningRate = LearningRate;
+            inner.Step(parameters);
         }
     }
 }

@@ -37,6 +37,21 @@ public class AnalyzeCliTests
         }
     }
 
+    /// <summary>Log axes label powers of ten in one style (10⁻³, 2·10⁻¹), never 1e-3, 0.032 or 3.2E-05.</summary>
+    [Fact]
+    public void Log_axis_ticks_are_powers_of_ten_in_one_style()
+    {
+        using var dir = new TempDir();
+        var result = CliRunner.Run(["analyze", "gradients", "--depth", "6", "--width", "8", "--epochs", "1", "--out", dir["flow.svg"]]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var labels = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(dir["flow.svg"]), @"<text[^>]*>([^<]*)</text>")
+            .Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value).Trim()).ToArray();
+        var powers = labels.Where(l => l.Contains("10⁻") || l.Contains("10⁰") || l.Contains("10¹")).ToArray();
+        Assert.True(powers.Length >= 4, string.Join(" | ", labels));
+        Assert.All(powers, l => Assert.Matches(@"^([2-9]·)?10⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+$", l));
+        Assert.DoesNotContain(labels, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^-?[0-9.]+[eE][-+]?[0-9]+$"));
+    }
+
     [Fact]
     public void Unknown_picture_format_is_one_clear_error_and_nothing_is_written()
     {
@@ -70,5 +85,62 @@ public class AnalyzeCliTests
         var bad = CliRunner.Run(["train", "--precision", "f32", "--loss-scale", "dynamic", "--epochs", "1"]);
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("--loss-scale", bad.Stderr);
+    }
+
+    /// <summary>
+    /// The default case of <c>analyze loss-scaling</c> (12 sigmoid layers, Adam): float32 Adam learns from
+    /// gradients far below float16's range; float16 without scaling flushes them to zero and stays at the
+    /// constant predictor; with the dynamic scaler float16 learns like float32.
+    /// </summary>
+    [Fact]
+    public void Loss_scaling_default_case_unscaled_float16_fails_to_learn_where_scaled_tracks_float32()
+    {
+        var result = CliRunner.Run(["analyze", "loss-scaling", "--json"]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToArray();
+        Assert.Equal(3, runs.Length);
+        double[] Losses(int i) => [.. runs[i].GetProperty("losses").EnumerateArray().Select(v => v.GetDouble())];
+        double Zeros(int i) => runs[i].GetProperty("zero_weight_gradients").GetDouble();
+        var (fp32, unscaled, scaled) = (Losses(0), Losses(1), Losses(2));
+
+        Assert.True(fp32[^1] < 0.7 * fp32[0], $"fp32 should learn: {fp32[0]} → {fp32[^1]}");
+        Assert.True(unscaled[^1] > scaled[^1] + 0.3, $"unscaled fp16 {unscaled[^1]} should be clearly worse than scaled {scaled[^1]}");
+        Assert.True(Math.Abs(scaled[^1] - fp32[^1]) < 0.1, $"scaled fp16 {scaled[^1]} should be close to fp32 {fp32[^1]}");
+        Assert.True(Zeros(0) < 0.01, $"fp32 zero gradients {Zeros(0)}");
+        Assert.True(Zeros(1) > Zeros(2), $"unscaled fp16 should get more zero gradients ({Zeros(1)}) than scaled ({Zeros(2)})");
+        // The left panel's point on the same network: without scaling the lowest layer's ∂L/∂W is lost, with it kept.
+        var first = json.RootElement.GetProperty("layers")[0];
+        Assert.True(first.GetProperty("weight_gradient_unscaled").GetDouble() > 0.9);
+        Assert.True(first.GetProperty("weight_gradient_scaled").GetDouble() < 0.01);
+    }
+
+    public static TheoryData<string[]> Tables => new()
+    {
+        { ["analyze", "gradients", "--epochs", "7"] },
+        { ["analyze", "gradients", "--compare", "--depths", "2,5,10,15,20", "--width", "8"] },
+        { ["analyze", "init", "--depth", "3", "--width", "64", "--epochs", "2"] },
+        { ["analyze", "memory", "--layers", "2-256-128-2", "--batch", "512", "--optimizer", "adam"] },
+        { ["analyze", "loss-scaling", "--depth", "12", "--epochs", "1"] },
+    };
+
+    /// <summary>
+    /// Tables fit an 80-column terminal: redirected output renders 80 wide, where a table too wide for it
+    /// wraps cells onto continuation lines (blank first cell) or cuts them (…).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Tables))]
+    public void Tables_fit_80_columns_without_wrapped_or_cut_cells(string[] args)
+    {
+        var result = CliRunner.Run(args);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var rows = result.Stdout.Split('\n').Select(l => l.TrimEnd()).Where(l => l.StartsWith('│')).ToArray();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, row =>
+        {
+            Assert.True(row.Length <= 80, row);
+            Assert.DoesNotContain('…', row);
+            Assert.False(string.IsNullOrWhiteSpace(row.Split('│')[1]), $"wrapped row: {row}");
+        });
     }
 }
