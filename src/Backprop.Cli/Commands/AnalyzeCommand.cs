@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Backprop.IO;
 
 namespace Backprop.Cli.Commands;
 
@@ -30,8 +31,7 @@ internal static class AnalyzeCommand
         if (path is null) return;
         string extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension is not (".svg" or ".png")) throw new BackpropException($"--out {path}: the picture format comes from the extension, .svg or .png");
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(directory)) throw new BackpropException($"--out {path}: directory {directory} does not exist");
+        AtomicFile.CheckWritable(path, "--out ");
     }
 
     public static int[] ParseList(string text, string option)

@@ -33,7 +33,9 @@ internal static class AnalyzeLossScalingCommand
     {
         string? outPath = r.GetValue(Network.Out);
         AnalyzeCommand.CheckPlotPath(outPath);
-        var format = MixedPrecision.Parse(r.GetValue(Format)!) ?? throw new BackpropException($"--format '{r.GetValue(Format)}': expected fp16 or bf16");
+        var format = Training.Precision.Parse(r.GetValue(Format)!) is { IsMixed: true } mixed
+            ? mixed.Storage
+            : throw new BackpropException($"--format '{r.GetValue(Format)}': expected fp16 or bf16");
         string lossScale = r.GetValue(LossScale)!;
         var scaler = LossScaler.Parse(lossScale);
         var (train, test) = Network.LoadData(r);

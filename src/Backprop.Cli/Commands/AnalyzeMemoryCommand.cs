@@ -35,7 +35,7 @@ internal static class AnalyzeMemoryCommand
     {
         string? outPath = r.GetValue(Network.Out);
         AnalyzeCommand.CheckPlotPath(outPath);
-        var precision = TrainingMemory.Precision.Parse(r.GetValue(Precision)!);
+        var precision = Training.Precision.Parse(r.GetValue(Precision)!);
         string optimizer = r.GetValue(OptimizerName)!;
         double momentum = r.GetValue(Momentum);
         int batch = r.GetValue(Network.Batch);
@@ -51,8 +51,8 @@ internal static class AnalyzeMemoryCommand
         MemoryBreakdown Predict(NetworkSpec s, int b) => TrainingMemory.Predict(s, inputs, targets, b, optimizer, precision, momentum);
         var predicted = Predict(spec, batch);
         // fp16 and bf16 are emulated in float32 buffers here, so the step that can be measured is the float32 one.
-        bool f64 = precision.Name == "f64";
-        var measuredAs = f64 ? precision : TrainingMemory.Precision.Parse("f32");
+        bool f64 = precision.IsDouble;
+        var measuredAs = f64 ? precision : Training.Precision.Parse("f32");
         var measured = f64
             ? MemoryMeasurement.OfOneStep<double>(spec, train, batch, () => Optimizer<double>.Create(optimizer, 0.01, momentum), r.GetValue(Network.Seed))
             : MemoryMeasurement.OfOneStep<float>(spec, train, batch, () => Optimizer<float>.Create(optimizer, 0.01, momentum), r.GetValue(Network.Seed));
@@ -87,8 +87,8 @@ internal static class AnalyzeMemoryCommand
         return 0;
     }
 
-    private static void Print(string network, int batch, string optimizer, TrainingMemory.Precision precision, MemoryBreakdown p,
-        TrainingMemory.Precision measuredAs, MemoryBreakdown pm, MemoryMeasurement m,
+    private static void Print(string network, int batch, string optimizer, Training.Precision precision, MemoryBreakdown p,
+        Training.Precision measuredAs, MemoryBreakdown pm, MemoryMeasurement m,
         List<(int, MemoryBreakdown)> byBatch, List<(int, MemoryBreakdown)> byDepth, int width)
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]{network}[/], batch {batch}, {optimizer}, {precision.Name}:");

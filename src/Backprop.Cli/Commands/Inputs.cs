@@ -33,10 +33,10 @@ internal static class Inputs
     /// <summary>A number for JSON output, or null where there is none (JSON has no NaN).</summary>
     public static double? JsonNumber(double value) => double.IsFinite(value) ? value : null;
 
-    public static bool IsDouble(string precision) => precision switch
+    /// <summary>--precision for verbs that compute in one format throughout (all but train and analyze memory).</summary>
+    public static bool IsDouble(string precision) => Training.Precision.Parse(precision) switch
     {
-        "f64" or "float64" or "double" => true,
-        "f32" or "float32" or "float" => false,
-        _ => throw new BackpropException($"unknown --precision '{precision}' (expected f32 or f64)"),
+        { IsMixed: true } p => throw new BackpropException($"--precision {p.Name} is for training (train, analyze memory): use f32 or f64 here"),
+        var p => p.IsDouble,
     };
 }

@@ -40,23 +40,21 @@ internal static class TrainCommand
             Data, NetworkFile, LayerSizes, ActivationName, LossName, Init, OptimizerName, LearningRate, Momentum, WeightDecay,
             Batch, Epochs, Seed, Threads, Precision, LossScale, Limit, Out, Json,
         };
-        command.SetAction(r => r.GetValue(Precision) switch
+        command.SetAction(r =>
         {
-            "fp16" or "float16" or "half" or "bf16" or "bfloat16" => Run<float>(r), // 16-bit storage, float32 arithmetic and master weights
-            "f64" or "float64" or "double" => Run<double>(r),
-            "f32" or "float32" or "float" => Run<float>(r),
-            var p => throw new BackpropException($"unknown --precision '{p}' (expected f32, f64, fp16 or bf16)"),
+            var precision = Training.Precision.Parse(r.GetValue(Precision)!); // fp16/bf16: float32 arithmetic, 16-bit storage
+            return precision.IsDouble ? Run<double>(r, precision) : Run<float>(r, precision);
         });
         return command;
     }
 
-    private static int Run<T>(ParseResult r) where T : unmanaged, IFloatingPointIeee754<T>
+    private static int Run<T>(ParseResult r, Training.Precision precision) where T : unmanaged, IFloatingPointIeee754<T>
     {
         string dataName = r.GetValue(Data)!;
         int seed = r.GetValue(Seed);
         Gemm.Threads = Math.Clamp(r.GetValue(Threads), 1, Environment.ProcessorCount); // more threads than cores only spin
         string? outPath = r.GetValue(Out);
-        if (outPath is not null) CheckWritable(outPath);
+        if (outPath is not null) AtomicFile.CheckWritable(outPath, "--out "); // fail now, not after an hour of training
 
         var (train, test) = DataSources.Load(dataName, seed);
         if (r.GetValue(Limit) is { } limit) train = train.Take(limit);
@@ -72,10 +70,9 @@ internal static class TrainCommand
         string optimizerName = r.GetValue(OptimizerName)!;
         double lr = r.GetValue(LearningRate) ?? (optimizerName == "adam" ? 0.01 : 0.1);
         var optimizer = Optimizer<T>.Create(optimizerName, lr, r.GetValue(Momentum), r.GetValue(WeightDecay));
-        var storage = MixedPrecision.Parse(r.GetValue(Precision)!);
-        if (storage is null && r.GetValue(LossScale) is not null) throw new BackpropException("--loss-scale applies to --precision fp16 or bf16 only");
+        if (!precision.IsMixed && r.GetValue(LossScale) is not null) throw new BackpropException("--loss-scale applies to --precision fp16 or bf16 only");
         LossScaledOptimizer<T>? scaled = null;
-        if (storage is { } format) optimizer = scaled = MixedPrecision.Enable(network, optimizer, format, r.GetValue(LossScale));
+        if (precision.IsMixed) optimizer = scaled = MixedPrecision.Enable(network, optimizer, precision.Storage, r.GetValue(LossScale));
         var trainer = new Trainer<T>(network, optimizer, r.GetValue(Batch), seed);
         int epochs = r.GetValue(Epochs) ?? (Array.IndexOf(Synthetic.Names, dataName) >= 0 ? 300 : 10);
         if (epochs < 1) throw new BackpropException($"--epochs must be at least 1, got {epochs}");
@@ -83,8 +80,10 @@ internal static class TrainCommand
         bool json = r.GetValue(Json);
         var console = json ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : AnsiConsole.Console;
         console.MarkupLineInterpolated($"[bold]{train.Name}[/]: {train.Count:N0} examples, {train.FeatureCount} features; test {test.Count:N0}");
-        string precision = scaled is null ? (typeof(T) == typeof(double) ? "f64" : "f32") : $"{StorageFormats.Name(network.Storage)} storage, float32 master weights, loss scale {r.GetValue(LossScale) ?? MixedPrecision.DefaultLossScale(network.Storage)}";
-        console.MarkupLineInterpolated($"network {network} ({network.ParameterCount:N0} parameters), {optimizerName} lr {lr}, batch {trainer.BatchSize}, {precision}");
+        string format = precision.IsMixed
+            ? $"{precision.Name} storage, float32 master weights, loss scale {r.GetValue(LossScale) ?? MixedPrecision.DefaultLossScale(precision.Storage)}"
+            : precision.Name;
+        console.MarkupLineInterpolated($"network {network} ({network.ParameterCount:N0} parameters), {optimizerName} lr {lr}, batch {trainer.BatchSize}, {format}");
 
         var reports = new List<EpochReport>();
         console.Progress()
@@ -133,23 +132,5 @@ internal static class TrainCommand
             Console.Out.WriteLine(JsonSerializer.Serialize(summary));
         }
         return 0;
-    }
-
-    /// <summary>Fails before training, not after an hour of it, when the model cannot be saved.</summary>
-    private static void CheckWritable(string path)
-    {
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(directory)) throw new BackpropException($"--out {path}: directory {directory} does not exist");
-        if (Directory.Exists(path)) throw new BackpropException($"--out {path}: is a directory");
-        string probe = Path.Combine(directory, $".backprop-write-test-{Environment.ProcessId}");
-        try
-        {
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BackpropException($"--out {path}: cannot write to {directory}");
-        }
     }
 }

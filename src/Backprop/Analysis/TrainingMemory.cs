@@ -1,4 +1,5 @@
 using Backprop.Model;
+using Backprop.Training;
 
 namespace Backprop.Analysis;
 
@@ -23,20 +24,6 @@ public sealed record MemoryBreakdown(long Parameters, long Gradients, long Optim
 /// </summary>
 public static class TrainingMemory
 {
-    /// <summary>Bytes per value: of parameters, gradients and optimizer state; and of the batch, activations and temporaries.</summary>
-    public sealed record Precision(string Name, int ParameterBytes, int ActivationBytes)
-    {
-        public static Precision Parse(string name) => name switch
-        {
-            "f64" or "float64" or "double" => new("f64", 8, 8),
-            "f32" or "float32" or "float" => new("f32", 4, 4),
-            // Mixed precision: float32 master weights, gradients and optimizer state; 16-bit activations.
-            "fp16" or "float16" or "half" => new("fp16", 4, 2),
-            "bf16" or "bfloat16" => new("bf16", 4, 2),
-            _ => throw new BackpropException($"unknown --precision '{name}' (expected f32, f64, fp16 or bf16)"),
-        };
-    }
-
     public static MemoryBreakdown Predict(NetworkSpec spec, int inputs, int targetColumns, int batch, string optimizer, Precision precision, double momentum = 0)
     {
         if (batch < 1) throw new BackpropException($"--batch must be at least 1, got {batch}");

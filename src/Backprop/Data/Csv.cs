@@ -12,9 +12,17 @@ public static class Csv
     public static double[][] ReadNumbers(string path)
     {
         if (!File.Exists(path)) throw new BackpropException($"{path}: file not found");
+        using var reader = new StreamReader(path);
+        return Parse(reader, path);
+    }
+
+    /// <summary>Reads CSV text; <paramref name="source"/> names it in errors (a path, or an example's name).</summary>
+    public static double[][] Parse(TextReader reader, string source)
+    {
+        string path = source;
         var rows = new List<double[]>();
         int lineNumber = 0, width = -1, widthLine = 0;
-        foreach (string raw in File.ReadLines(path))
+        while (reader.ReadLine() is { } raw)
         {
             lineNumber++;
             string line = raw.Trim();

@@ -32,12 +32,5 @@ public static class Examples
         return reader.ReadToEnd();
     }
 
-    // Csv reads files; the embedded text goes through a temporary one so both follow the same rules.
-    private static double[][] ReadCsv(string name, string file)
-    {
-        string path = Path.Combine(Path.GetTempPath(), $"backprop-example-{Environment.ProcessId}-{Guid.NewGuid():N}.csv");
-        File.WriteAllText(path, Read(name, file));
-        try { return Csv.ReadNumbers(path); }
-        finally { File.Delete(path); }
-    }
+    private static double[][] ReadCsv(string name, string file) => Csv.Parse(new StringReader(Read(name, file)), $"example {name}/{file}");
 }

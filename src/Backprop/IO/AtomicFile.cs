@@ -14,6 +14,27 @@ public static class AtomicFile
         writer.Write(text);
     });
 
+    /// <summary>
+    /// Fails early, with one clear line, when <paramref name="path"/> could not be written later: its directory
+    /// is missing, it is a directory, or the directory refuses new files.
+    /// </summary>
+    public static void CheckWritable(string path, string label = "")
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory)) throw new BackpropException($"{label}{path}: directory {directory} does not exist");
+        if (Directory.Exists(path)) throw new BackpropException($"{label}{path}: is a directory");
+        string probe = Path.Combine(directory, $".backprop-write-test-{Environment.ProcessId}");
+        try
+        {
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackpropException($"{label}{path}: cannot write to {directory}");
+        }
+    }
+
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);

@@ -11,14 +11,6 @@ namespace Backprop.Training;
 /// </summary>
 public static class MixedPrecision
 {
-    /// <summary>"fp16"/"bf16" (and their long names) to a storage format; null for any other precision.</summary>
-    public static StorageFormat? Parse(string precision) => precision switch
-    {
-        "fp16" or "float16" or "half" => StorageFormat.Float16,
-        "bf16" or "bfloat16" => StorageFormat.BFloat16,
-        _ => null,
-    };
-
     /// <summary>
     /// Sets the network's storage format and wraps the optimizer in loss scaling. The default scale is
     /// dynamic for float16 (whose range is narrow) and none for bfloat16 (which has float32's range).

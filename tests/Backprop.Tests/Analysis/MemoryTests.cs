@@ -25,7 +25,7 @@ public class MemoryTests
         int targets = loss == "cross_entropy" ? 1 : 3; // class indices, or one-hot rows
         foreach (var precision in new[] { "f32", "f64" })
         {
-            var predicted = TrainingMemory.Predict(spec, 20, targets, batch, optimizer, TrainingMemory.Precision.Parse(precision));
+            var predicted = TrainingMemory.Predict(spec, 20, targets, batch, optimizer, Precision.Parse(precision));
             var measured = precision == "f32"
                 ? MemoryMeasurement.OfOneStep<float>(spec, data, batch, () => Optimizer<float>.Create(optimizer, 0.01), 1)
                 : MemoryMeasurement.OfOneStep<double>(spec, data, batch, () => Optimizer<double>.Create(optimizer, 0.01), 1);
@@ -38,7 +38,7 @@ public class MemoryTests
     {
         var data = TestData.Classes(600, 784, 10, seed: 1);
         var spec = NetworkSpec.Mlp([784, 256, 128, 10], "relu", "cross_entropy", seed: 1);
-        var predicted = TrainingMemory.Predict(spec, 784, 1, 512, "adam", TrainingMemory.Precision.Parse("f32"));
+        var predicted = TrainingMemory.Predict(spec, 784, 1, 512, "adam", Precision.Parse("f32"));
         var measured = MemoryMeasurement.OfOneStep<float>(spec, data, 512, () => Optimizer<float>.Create("adam", 0.01), 1);
         Assert.Equal(predicted.Total, measured.LibraryBytes);
         Assert.InRange((double)measured.ManagedBytes / predicted.Total, 1.0, 1.1); // the buffers plus a little runtime change
@@ -50,7 +50,7 @@ public class MemoryTests
     {
         var spec = NetworkSpec.Mlp([10, 20, 5], "relu", "mse");
         long P = 10 * 20 + 20 + 20 * 5 + 5;
-        var f32 = TrainingMemory.Precision.Parse("f32");
+        var f32 = Precision.Parse("f32");
         Assert.Equal(0, TrainingMemory.Predict(spec, 10, 5, 8, "sgd", f32).OptimizerState);
         Assert.Equal(4 * P, TrainingMemory.Predict(spec, 10, 5, 8, "momentum", f32).OptimizerState);
         Assert.Equal(8 * P, TrainingMemory.Predict(spec, 10, 5, 8, "adam", f32).OptimizerState);
@@ -61,7 +61,7 @@ public class MemoryTests
     public void Batch_dependent_memory_grows_linearly_with_the_batch()
     {
         var spec = NetworkSpec.Mlp([10, 20, 5], "relu", "mse");
-        var f32 = TrainingMemory.Precision.Parse("f32");
+        var f32 = Precision.Parse("f32");
         var one = TrainingMemory.Predict(spec, 10, 5, 1, "adam", f32);
         var many = TrainingMemory.Predict(spec, 10, 5, 100, "adam", f32);
         Assert.Equal(100 * (one.Activations + one.Temporaries + one.Batch), many.Activations + many.Temporaries + many.Batch);
@@ -70,5 +70,5 @@ public class MemoryTests
 
     [Fact]
     public void Unknown_precision_is_one_clear_error() =>
-        Assert.Contains("fp8", Assert.Throws<BackpropException>(() => TrainingMemory.Precision.Parse("fp8")).Message);
+        Assert.Contains("fp8", Assert.Throws<BackpropException>(() => Precision.Parse("fp8")).Message);
 }
