@@ -8,10 +8,11 @@ using Backprop.Training;
 namespace Backprop.Cli.Commands;
 
 /// <summary>
-/// The network and data options the analyze verbs share: a JSON network, or an MLP by --layers, or by
-/// --depth and --width; each verb chooses its defaults (wide layers for variances, deep ones for gradients).
+/// The network and data options train and the analyze verbs share: a JSON network, or an MLP by --layers,
+/// or by --depth and --width; each verb chooses its defaults (wide layers for variances, deep ones for gradients).
 /// </summary>
-internal sealed class NetworkOptions(string data, int depth, int width, string activation, int batch)
+internal sealed class NetworkOptions(string data, int depth, int width, string activation, int batch,
+    string outDescription = "write the picture here (.svg or .png)", string jsonDescription = "print the numbers as JSON instead of tables")
 {
     public Option<string> Data { get; } = new("--data") { Description = "xor, circles, spirals, blobs, fashion-mnist, or a CSV file", DefaultValueFactory = _ => data };
     public Option<string?> NetworkFile { get; } = new("--network") { Description = "network JSON (instead of --layers or --depth)" };
@@ -23,8 +24,8 @@ internal sealed class NetworkOptions(string data, int depth, int width, string a
     public Option<string?> Init { get; } = new("--init") { Description = $"{string.Join(", ", Initializer.Names)} (default: he for relu, else xavier)" };
     public Option<int> Batch { get; } = new("--batch") { Description = "batch size", DefaultValueFactory = _ => batch };
     public Option<int> Seed { get; } = new("--seed") { Description = "seed for weights, data and shuffling", DefaultValueFactory = _ => 1 };
-    public Option<string?> Out { get; } = new("--out") { Description = "write the picture here (.svg or .png)" };
-    public Option<bool> Json { get; } = new("--json") { Description = "print the numbers as JSON instead of tables" };
+    public Option<string?> Out { get; } = new("--out") { Description = outDescription };
+    public Option<bool> Json { get; } = new("--json") { Description = jsonDescription };
 
     public void AddTo(Command command)
     {

@@ -13,33 +13,25 @@ namespace Backprop.Cli.Commands;
 /// <summary><c>backprop train</c>: mini-batch training with a live progress bar, saving the trained network.</summary>
 internal static class TrainCommand
 {
-    private static readonly Option<string> Data = new("--data") { Description = "xor, circles, spirals, blobs, fashion-mnist, or a CSV file (label in the last column)", DefaultValueFactory = _ => "spirals" };
-    private static readonly Option<string?> NetworkFile = new("--network") { Description = "network JSON to start from (instead of --layers)" };
-    private static readonly Option<string?> LayerSizes = new("--layers") { Description = "sizes such as 784-256-128-10 (default: inputs-64-64-outputs)" };
-    private static readonly Option<string> ActivationName = new("--activation") { Description = string.Join(", ", NetworkSpec.ActivationTypes), DefaultValueFactory = _ => "relu" };
-    private static readonly Option<string> LossName = new("--loss") { Description = string.Join(", ", Backprop.Losses.Loss<float>.Names), DefaultValueFactory = _ => "cross_entropy" };
-    private static readonly Option<string?> Init = new("--init") { Description = $"{string.Join(", ", Initializer.Names)} (default: he for relu, else xavier)" };
+    // Default: spirals on a 2-64-64-2 ReLU network, which learns them in a few seconds.
+    private static readonly NetworkOptions Network = new("spirals", depth: 3, width: 64, "relu", batch: 32,
+        outDescription: "where to save the trained network (JSON)", jsonDescription: "print a JSON summary as the last line of stdout");
     private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => "adam" };
     private static readonly Option<double?> LearningRate = new("--lr") { Description = "learning rate (default 0.01 for adam, 0.1 otherwise)" };
     private static readonly Option<double> Momentum = new("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0 };
     private static readonly Option<double> WeightDecay = new("--weight-decay") { Description = "L2 weight decay", DefaultValueFactory = _ => 0 };
-    private static readonly Option<int> Batch = new("--batch") { Description = "mini-batch size", DefaultValueFactory = _ => 32 };
     private static readonly Option<int?> Epochs = new("--epochs") { Description = "passes over the data (default 300 for the built-in 2-D sets, 10 otherwise)" };
-    private static readonly Option<int> Seed = new("--seed") { Description = "seed for weights and shuffling", DefaultValueFactory = _ => 1 };
     private static readonly Option<int> Threads = new("--threads") { Description = "threads for matrix products (at most the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
     private static readonly Option<string> Precision = new("--precision") { Description = "f32, f64, or mixed precision fp16 or bf16 (16-bit activations and gradients, float32 master weights)", DefaultValueFactory = _ => "f32" };
     private static readonly Option<string?> LossScale = new("--loss-scale") { Description = "with fp16/bf16: dynamic, none, or a fixed number (default: dynamic for fp16, none for bf16)" };
     private static readonly Option<int?> Limit = new("--limit") { Description = "train on the first N examples only" };
-    private static readonly Option<string?> Out = new("--out") { Description = "where to save the trained network (JSON)" };
-    private static readonly Option<bool> Json = new("--json") { Description = "print a JSON summary as the last line of stdout" };
 
     public static Command Create()
     {
-        var command = new Command("train", "Train a network with mini-batch gradient descent (train loss and accuracy are running averages over each epoch).")
-        {
-            Data, NetworkFile, LayerSizes, ActivationName, LossName, Init, OptimizerName, LearningRate, Momentum, WeightDecay,
-            Batch, Epochs, Seed, Threads, Precision, LossScale, Limit, Out, Json,
-        };
+        var command = new Command("train", "Train a network with mini-batch gradient descent (train loss and accuracy are running averages over each epoch).");
+        Network.AddTo(command);
+        foreach (var option in new Option[] { OptimizerName, LearningRate, Momentum, WeightDecay, Epochs, Threads, Precision, LossScale, Limit })
+            command.Options.Add(option);
         command.SetAction(r =>
         {
             var precision = Training.Precision.Parse(r.GetValue(Precision)!); // fp16/bf16: float32 arithmetic, 16-bit storage
@@ -50,19 +42,15 @@ internal static class TrainCommand
 
     private static int Run<T>(ParseResult r, Training.Precision precision) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        string dataName = r.GetValue(Data)!;
-        int seed = r.GetValue(Seed);
+        string dataName = r.GetValue(Network.Data)!;
+        int seed = r.GetValue(Network.Seed);
         Gemm.Threads = Math.Clamp(r.GetValue(Threads), 1, Environment.ProcessorCount); // more threads than cores only spin
-        string? outPath = r.GetValue(Out);
+        string? outPath = r.GetValue(Network.Out);
         if (outPath is not null) AtomicFile.CheckWritable(outPath, "--out "); // fail now, not after an hour of training
 
-        var (train, test) = DataSources.Load(dataName, seed);
+        var (train, test) = Network.LoadData(r);
         if (r.GetValue(Limit) is { } limit) train = train.Take(limit);
-        int[] sizes = r.GetValue(LayerSizes) is { } text ? Inputs.ParseLayerSizes(text) : [train.FeatureCount, 64, 64, train.OutputCount];
-        var spec = r.GetValue(NetworkFile) is { } netPath
-            ? NetworkJson.Load(netPath)
-            : NetworkSpec.Mlp(sizes, r.GetValue(ActivationName)!, r.GetValue(LossName)!, r.GetValue(Init), seed);
-        var network = spec.Build<T>();
+        var network = Network.Spec(r, train).Build<T>();
         if (network.Inputs != train.FeatureCount)
             throw new BackpropException($"the network takes {network.Inputs} inputs but {train.Name} has {train.FeatureCount} features");
         Batcher.EncodingFor(train, network.Loss.Name, network.Outputs); // shape errors before any work
@@ -73,11 +61,11 @@ internal static class TrainCommand
         if (!precision.IsMixed && r.GetValue(LossScale) is not null) throw new BackpropException("--loss-scale applies to --precision fp16 or bf16 only");
         LossScaledOptimizer<T>? scaled = null;
         if (precision.IsMixed) optimizer = scaled = MixedPrecision.Enable(network, optimizer, precision.Storage, r.GetValue(LossScale));
-        var trainer = new Trainer<T>(network, optimizer, r.GetValue(Batch), seed);
+        var trainer = new Trainer<T>(network, optimizer, r.GetValue(Network.Batch), seed);
         int epochs = r.GetValue(Epochs) ?? (Array.IndexOf(Synthetic.Names, dataName) >= 0 ? 300 : 10);
         if (epochs < 1) throw new BackpropException($"--epochs must be at least 1, got {epochs}");
 
-        bool json = r.GetValue(Json);
+        bool json = r.GetValue(Network.Json);
         var console = json ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : AnsiConsole.Console;
         console.MarkupLineInterpolated($"[bold]{train.Name}[/]: {train.Count:N0} examples, {train.FeatureCount} features; test {test.Count:N0}");
         string format = precision.IsMixed
