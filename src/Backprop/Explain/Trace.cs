@@ -119,6 +119,7 @@ public sealed class Trace
                 L = l,
                 H = activation is null ? l : Copy(activation.Output),
                 SigmaPrime = activation is null ? null : Copy(activation.Derivative),
+                Slope = (activation as LeakyRelu<T>)?.Slope,
                 DH = Copy(activation is null ? dense.OutputGradient : activation.OutputGradient),
                 Delta = Copy(dense.OutputGradient),
                 DW = Copy(dense.Weights.Gradient),

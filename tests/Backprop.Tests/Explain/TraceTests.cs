@@ -46,6 +46,26 @@ public class TraceTests
     }
 
     [Fact]
+    public void Leaky_relu_is_checked_against_its_own_formula_not_against_itself()
+    {
+        var spec = Backprop.Model.NetworkSpec.Mlp([2, 3, 1], "leaky_relu", "half_sse", "xavier", seed: 3);
+        spec = spec with { Layers = [spec.Layers[0], new Backprop.Model.LayerSpec("leaky_relu") { Slope = 0.2 }, spec.Layers[2]] };
+        var x = Matrix<double>.FromRows([[1.0, -2.0], [-0.5, 0.3]]);
+        var trace = Trace.Record(spec.Build<double>(), x, Matrix<double>.FromRows([[0.5], [-1.0]]));
+        Assert.Equal(0.2, trace.Stages[0].Slope);
+        Assert.All(StepTrace.Build(trace), s => Assert.True(s.Check?.Passed ?? true, s.Title));
+
+        // Tamper with σ'(L) where L < 0, consistently with H: a check against the slope's formula must notice.
+        var stage = trace.Stages[0];
+        int r = 0, c = Enumerable.Range(0, 3).First(j => stage.L[0, j] < 0 || stage.L[1, j] < 0);
+        if (stage.L[0, c] >= 0) r = 1;
+        stage.SigmaPrime![r, c] = 0.3;
+        stage.H[r, c] = 0.3 * stage.L[r, c];
+        var failed = StepTrace.Build(trace).Where(s => s.Check is { Passed: false }).Select(s => s.Title).ToList();
+        Assert.Contains("Layer 1: activation (leaky_relu)", failed);
+    }
+
+    [Fact]
     public void Float32_traces_pass_with_float_rounding()
     {
         var e = Examples.Load("article3");

@@ -58,9 +58,10 @@ internal static class IdentityChecks
         return r;
     }
 
-    /// <summary>σ(L) for the activations that have a closed form here; null for those checked another way.</summary>
-    public static Matrix<double>? Activate(string type, Matrix<double> l) => type switch
+    /// <summary>σ(L) from its formula (written here again, independently of the layers, to check them).</summary>
+    public static Matrix<double>? Activate(string type, Matrix<double> l, double? slope = null) => type switch
     {
+        "leaky_relu" when slope is { } a => Map(l, (_, _, z) => z > 0 ? z : a * z),
         "identity" => l.Clone(),
         "sigmoid" => Map(l, (_, _, z) => 1 / (1 + Math.Exp(-z))),
         "tanh" => Map(l, (_, _, z) => Math.Tanh(z)),
@@ -69,8 +70,9 @@ internal static class IdentityChecks
     };
 
     /// <summary>σ'(L) written with H = σ(L) where the articles do (sigmoid: H(1 − H)).</summary>
-    public static Matrix<double>? Derivative(string type, Matrix<double> l, Matrix<double> h) => type switch
+    public static Matrix<double>? Derivative(string type, Matrix<double> l, Matrix<double> h, double? slope = null) => type switch
     {
+        "leaky_relu" when slope is { } a => Map(l, (_, _, z) => z > 0 ? 1 : a),
         "identity" => Map(l, (_, _, _) => 1),
         "sigmoid" => Map(h, (_, _, a) => a * (1 - a)),
         "tanh" => Map(h, (_, _, a) => 1 - a * a),

@@ -32,7 +32,7 @@ public static class StepTrace
             Note = "Each row is one example of the batch; the bias row B is added to every row.",
         });
         if (s.Activation is not { } type) return;
-        var activated = Activate(type, s.L) ?? Hadamard(s.SigmaPrime!, s.L); // piecewise linear (leaky ReLU): H = σ'(L) ∘ L
+        var activated = Activate(type, s.L, s.Slope) ?? Hadamard(s.SigmaPrime!, s.L); // piecewise linear without a known slope: H = σ'(L) ∘ L
         steps.Add(new TraceStep(Forward, $"Layer {k}: activation ({type})",
             new Equation().Sym("H", k).Op("=").Fn("σ").Op("(").Sym("L", k).Op(")"),
             [M($"H{k}", "H" + Notation.Sup(k), s.H)],
@@ -67,7 +67,7 @@ public static class StepTrace
         bool top = k == trace.Stages.Count;
         if (s.SigmaPrime is { } sp)
         {
-            var recomputed = Derivative(s.Activation!, s.L, s.H);
+            var recomputed = Derivative(s.Activation!, s.L, s.H, s.Slope);
             steps.Add(new TraceStep(Backward, $"Layer {k}, step 4: through the non-linearity ({s.Activation})",
                 new Equation().Sym("Δ", k).Op("=").Grad("H", k).Op("∘").Fn("σ'").Op("(").Sym("L", k).Op(")"),
                 [M($"dH{k}", dH, s.DH), M($"S{k}", $"σ'(L{sk})", sp), M($"D{k}", delta, s.Delta)],
