@@ -11,7 +11,7 @@ internal interface IParallelWork
 /// <summary>
 /// A small persistent pool of worker threads for the matrix products. A training step runs a handful of
 /// products of a few tens of microseconds each, so waking threads must cost far less than that and must
-/// not allocate: workers spin for a short while on a generation counter and only then block on a semaphore.
+/// not allocate: workers spin for a short while on a generation counter and only then block until it changes.
 /// One job runs at a time; a caller that finds the pool busy (another thread's product) runs its parts serially.
 /// </summary>
 internal static class WorkerPool
@@ -21,7 +21,9 @@ internal static class WorkerPool
     private static readonly long SpinTicks = Stopwatch.Frequency / 2000; // 0.5 ms
 
     private static readonly Lock Gate = new();
-    private static readonly SemaphoreSlim Wake = new(0);
+    // Idle workers block here until the job generation changes. Waiting on the generation, not on a count of
+    // wake-ups, matters: a worker that went back to sleep early could take a count released for another.
+    private static readonly object Bed = new();
     private static int _workers;
     private static IParallelWork? _work;
     // The job's generation and its number of parts in one word, so a worker reads both at once:
@@ -31,6 +33,12 @@ internal static class WorkerPool
     private static int _sleepers;
     private static Exception? _failure;
     private static readonly long[] Allocated = new long[256];
+
+    // Jobs this thread has split over the workers, for tests: a busy pool runs a job serially, unseen.
+    [ThreadStatic] private static long _parallelJobs;
+
+    /// <summary>How many jobs the calling thread has run split over the workers (not serially), for tests.</summary>
+    public static long ParallelJobsOnThisThread => _parallelJobs;
 
     /// <summary>Managed bytes the workers have allocated so far (each reports its own count after every job), for tests.</summary>
     public static long WorkerAllocatedBytes
@@ -58,12 +66,13 @@ internal static class WorkerPool
             _failure = null;
             Volatile.Write(ref _pending, parts - 1);
             Interlocked.Exchange(ref _job, ((_job >> 8) + 1) * 256 + parts);
-            int sleepers = Volatile.Read(ref _sleepers);
-            if (sleepers > 0) Wake.Release(sleepers);
+            if (Volatile.Read(ref _sleepers) > 0)
+                lock (Bed) Monitor.PulseAll(Bed);
             work.Execute(0);
             var spin = new SpinWait();
             while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
             _work = null;
+            _parallelJobs++;
             if (_failure is { } failure) throw new AggregateException("a matrix product failed on a worker thread", failure);
         }
         finally
@@ -94,7 +103,10 @@ internal static class WorkerPool
                 }
                 // Announce the sleep before checking once more, so a job posted in between is not missed.
                 Interlocked.Increment(ref _sleepers);
-                if (Volatile.Read(ref _job) >> 8 == seen) Wake.Wait();
+                lock (Bed)
+                {
+                    while (Volatile.Read(ref _job) >> 8 == seen) Monitor.Wait(Bed);
+                }
                 Interlocked.Decrement(ref _sleepers);
                 start = Stopwatch.GetTimestamp();
             }

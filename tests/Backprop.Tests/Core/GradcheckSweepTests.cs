@@ -46,6 +46,48 @@ public class GradcheckSweepTests
         foreach (var c in checks) Assert.True(c.MaxRelativeError < 1e-6, $"{net}: {c.Name} relative error {c.MaxRelativeError:e2}");
     }
 
+    /// <summary>
+    /// Layers 40–70 wide, past GemmSmall.Tiny: batch 1 and 2 take the few-rows path (and the blocked driver
+    /// with K = 1 or 2 for Xᵀ·Δ), batch 33 the blocked driver with its AVX kernels and edge tiles; an
+    /// activation after every dense layer runs the fused epilogue and the fused backward sweep throughout.
+    /// Kept to three cases: the check costs four forward passes per parameter. Losses that average (mse,
+    /// cross_entropy, BCE) keep the loss near 1, so the differences' rounding (≈ ε·L/h) stays far below 1e-6;
+    /// the seeds keep every ReLU input away from the kink, where a finite difference means nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(1, new[] { 66, 70, 67 }, new[] { "tanh", "leaky_relu" }, "mse", 1)]
+    [InlineData(2, new[] { 47, 64, 53 }, new[] { "sigmoid", "identity" }, "cross_entropy", 2)]
+    [InlineData(33, new[] { 41, 56, 45 }, new[] { "relu", "sigmoid" }, "bce_with_logits", 35)]
+    public void WideNetwork_GradientsMatchFiniteDifferences(int batch, int[] sizes, string[] activations, string loss, int seed)
+    {
+        var rng = new Random(seed);
+        var layers = new List<LayerSpec>();
+        for (int l = 0; l + 1 < sizes.Length; l++)
+        {
+            Assert.True((long)batch * sizes[l] * sizes[l + 1] > Backprop.Tensors.GemmSmall<double>.TinyWork, "a product would take the tiny path");
+            layers.Add(new LayerSpec("dense")
+            {
+                Inputs = sizes[l],
+                Outputs = sizes[l + 1],
+                Init = "xavier_normal",
+                Bias = [.. Enumerable.Range(0, sizes[l + 1]).Select(_ => rng.NextDouble() - 0.5)],
+            });
+            layers.Add(new LayerSpec(activations[l]) { Slope = activations[l] == "leaky_relu" ? 0.2 : null });
+        }
+        var net = new NetworkSpec(layers, loss, seed).Build<double>();
+        var (x, t) = RandomBatch.For(net, batch, seed);
+        net.Forward(x);
+        for (int l = 1; l < net.Layers.Count; l += 2)
+            if (net.Layers[l].Type is "relu" or "leaky_relu")
+                foreach (var z in net.Layers[l - 1].Output!.Span)
+                    Assert.True(Math.Abs(z) > 1e-3, $"layer {l - 1}: Z = {z:e2} is within a finite-difference step of the kink (pick another seed)");
+
+        var checks = GradientCheck.Run(net, x, t, includeInputs: true);
+
+        Assert.Equal(5, checks.Count);
+        foreach (var c in checks) Assert.True(c.MaxRelativeError < 1e-6, $"{net}: {c.Name} relative error {c.MaxRelativeError:e2}");
+    }
+
     /// <summary>A sigmoid whose σ' is wrong (σ instead of σ(1 − σ)), to show the check can fail.</summary>
     private sealed class BrokenSigmoid : Backprop.Layers.Activation<double>
     {

@@ -61,38 +61,6 @@ public class TrainingTests
     }
 
     [Fact]
-    public void Sgd_OnALongParameterSplitOverThreads_MatchesTheFormulaElementByElement()
-    {
-        // Long enough for the update to be split over the worker threads (see ParallelMultiplyAdd).
-        const int n = 300_001;
-        var rng = new Random(2);
-        var p = new Backprop.Layers.Parameter<float>("W", new Backprop.Tensors.Matrix<float>(1, n));
-        foreach (ref var v in p.Value.Span) v = (float)rng.NextDouble();
-        float[] w0 = p.Value.Span.ToArray(), v1 = new float[n];
-        var sgd = new Sgd<float>(0.1, momentum: 0.9, weightDecay: 0.01);
-        int saved = Backprop.Tensors.Gemm.Threads;
-        try
-        {
-            Backprop.Tensors.Gemm.Threads = 2;
-            for (int step = 0; step < 2; step++)
-            {
-                for (int i = 0; i < n; i++) p.Gradient.Span[i] = MathF.Sin(i + step);
-                sgd.Step([p]);
-                for (int i = 0; i < n; i++)
-                {
-                    float g = MathF.Sin(i + step) + 0.01f * w0[i];
-                    v1[i] = step == 0 ? g : 0.9f * v1[i] + g;
-                    w0[i] -= 0.1f * v1[i];
-                }
-            }
-        }
-        finally
-        {
-            Backprop.Tensors.Gemm.Threads = saved;
-        }
-        for (int i = 0; i < n; i++) Assert.True(MathF.Abs(w0[i] - p.Value.Span[i]) <= 1e-6f, $"w[{i}] = {p.Value.Span[i]}, expected {w0[i]}");
-    }
-
     [Theory]
     [InlineData("sse")]
     [InlineData("half_sse")]
@@ -136,5 +104,45 @@ public class TrainingTests
         var trainer = Train(train.Take(20_000), NetworkSpec.Mlp([784, 128, 10], "relu", "cross_entropy", seed: 1), new Sgd<float>(0.1), batch: 64, epochs: 3);
         double accuracy = trainer.Evaluate(test).Accuracy;
         Assert.True(accuracy > 0.80, $"test accuracy {accuracy:P2}");
+    }
+}
+
+/// <summary>Optimizer steps split over threads. It sets the global Gemm.Threads, so it runs alone.</summary>
+[Collection(nameof(Backprop.Tests.Training.RunsAlone))]
+public class TrainingThreadTests
+{
+    [Fact]
+    public void Sgd_OnALongParameterSplitOverThreads_MatchesTheFormulaElementByElement()
+    {
+        // Long enough for the update to be split over the worker threads (see ParallelMultiplyAdd).
+        const int n = 300_001;
+        var rng = new Random(2);
+        var p = new Backprop.Layers.Parameter<float>("W", new Backprop.Tensors.Matrix<float>(1, n));
+        foreach (ref var v in p.Value.Span) v = (float)rng.NextDouble();
+        float[] w0 = p.Value.Span.ToArray(), v1 = new float[n];
+        var sgd = new Sgd<float>(0.1, momentum: 0.9, weightDecay: 0.01);
+        int saved = Backprop.Tensors.Gemm.Threads;
+        try
+        {
+            Backprop.Tensors.Gemm.Threads = 2;
+            for (int step = 0; step < 2; step++)
+            {
+                for (int i = 0; i < n; i++) p.Gradient.Span[i] = MathF.Sin(i + step);
+                long before = Backprop.Tensors.WorkerPool.ParallelJobsOnThisThread;
+                sgd.Step([p]);
+                Assert.True(Backprop.Tensors.WorkerPool.ParallelJobsOnThisThread > before, $"step {step + 1} was not split over the threads");
+                for (int i = 0; i < n; i++)
+                {
+                    float g = MathF.Sin(i + step) + 0.01f * w0[i];
+                    v1[i] = step == 0 ? g : 0.9f * v1[i] + g;
+                    w0[i] -= 0.1f * v1[i];
+                }
+            }
+        }
+        finally
+        {
+            Backprop.Tensors.Gemm.Threads = saved;
+        }
+        for (int i = 0; i < n; i++) Assert.True(MathF.Abs(w0[i] - p.Value.Span[i]) <= 1e-6f, $"w[{i}] = {p.Value.Span[i]}, expected {w0[i]}");
     }
 }

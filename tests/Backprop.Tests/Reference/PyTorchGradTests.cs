@@ -10,7 +10,7 @@ namespace Backprop.Tests.Reference;
 
 /// <summary>
 /// `backprop grad` against PyTorch (Debian's python3-torch, which .ci/run installs) on random networks
-/// covering every layer type and loss: float64 within 1e-9 relative, float32 within 2e-3.
+/// covering every layer type and loss, small and wide (past GemmSmall.Tiny): float64 within 1e-9 relative, float32 within 2e-3.
 /// </summary>
 public class PyTorchGradTests
 {
@@ -38,7 +38,97 @@ public class PyTorchGradTests
             if (built.Layers[l] is Backprop.Layers.Dense<double> d)
                 foreach (ref var b in d.Bias.Value.Span) b = rng.NextDouble() - 0.5;
         var (x, t) = RandomBatch.For(built, 1 + seed % 4, seed);
+        CheckAgainstPyTorch(built, x, t);
+    }
 
+    private static readonly string[] Losses = ["sse", "half_sse", "mse", "cross_entropy", "bce_with_logits"];
+
+    /// <summary>Every loss × batch 1, 2 and 47; the activations rotate so each meets every loss and every batch.</summary>
+    public static TheoryData<string, int> WideCases()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var loss in Losses)
+            foreach (int batch in new[] { 1, 2, 47 }) data.Add(loss, batch);
+        return data;
+    }
+
+    /// <summary>
+    /// Layers 40–70 wide, so that every product is past GemmSmall.Tiny: batches of one and two take the
+    /// few-rows path forward and for Δ·Wᵀ, the blocked driver (AVX kernels, edge tiles, K = 1 or 2) for
+    /// Xᵀ·Δ, and batch 47 the driver everywhere (split over threads where the product is large enough).
+    /// Each dense layer is followed by an activation, the last one included, so the forward pass runs the
+    /// fused bias + σ epilogue and the backward the fused σ'/Δ/db sweep on every layer.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(WideCases))]
+    public void Grad_OnWideLayers_MatchesPyTorch(string loss, int batch)
+    {
+        int l = Array.IndexOf(Losses, loss), b = batch switch { 1 => 0, 2 => 1, _ => 2 };
+        var rng = new Random(100 + 10 * l + b);
+        int lo = batch switch { 1 => 65, 2 => 46, _ => 40 }; // 1·65·65 and 2·46·46 exceed TinyWork = 4096
+        int[] sizes = [.. Enumerable.Range(0, 4).Select(_ => lo + rng.Next(71 - lo))];
+        for (int i = 0; i + 1 < sizes.Length; i++)
+            Assert.True((long)batch * sizes[i] * sizes[i + 1] > Backprop.Tensors.GemmSmall<double>.TinyWork, "a product would take the tiny path");
+        var layers = new List<LayerSpec>();
+        for (int i = 0; i + 1 < sizes.Length; i++)
+        {
+            layers.Add(new LayerSpec("dense")
+            {
+                Inputs = sizes[i],
+                Outputs = sizes[i + 1],
+                Init = "xavier_normal",
+                Bias = [.. Enumerable.Range(0, sizes[i + 1]).Select(_ => rng.NextDouble() - 0.5)],
+            });
+            string activation = Activations[(l + b + i) % Activations.Length];
+            layers.Add(new LayerSpec(activation) { Slope = activation == "leaky_relu" && (l + b) % 2 == 0 ? 0.2 : null });
+        }
+        var built = new NetworkSpec(layers, loss, 7 + l).Build<double>();
+        var (x, t) = RandomBatch.For(built, batch, 11 * l + b);
+        CheckAgainstPyTorch(built, x, t);
+    }
+
+    /// <summary>cross_entropy with a row of K probabilities per example (soft labels) instead of class indices.</summary>
+    [Theory]
+    [InlineData(3, new[] { 4, 5, 3 }, false)]
+    [InlineData(2, new[] { 3, 1, 4 }, true)]
+    [InlineData(1, new[] { 66, 70, 68 }, false)]
+    [InlineData(2, new[] { 50, 64, 47 }, false)]
+    [InlineData(47, new[] { 57, 63, 41 }, true)]
+    public void Grad_WithProbabilityTargets_MatchesPyTorch(int batch, int[] sizes, bool unnormalized)
+    {
+        var rng = new Random(batch * 1000 + sizes[^1]);
+        var layers = new List<LayerSpec>();
+        for (int i = 0; i + 1 < sizes.Length; i++)
+        {
+            if (i > 0) layers.Add(new LayerSpec(Activations[(batch + i) % Activations.Length]));
+            layers.Add(new LayerSpec("dense")
+            {
+                Inputs = sizes[i],
+                Outputs = sizes[i + 1],
+                Init = "xavier_normal",
+                Bias = [.. Enumerable.Range(0, sizes[i + 1]).Select(_ => rng.NextDouble() - 0.5)],
+            });
+        }
+        var built = new NetworkSpec(layers, "cross_entropy", batch).Build<double>();
+        var (x, _) = RandomBatch.For(built, batch, batch);
+        int k = sizes[^1];
+        var t = new Backprop.Tensors.Matrix<double>(batch, k);
+        for (int r = 0; r < batch; r++)
+        {
+            // softmax of random logits: a proper distribution, far from one-hot; optionally a mass other than 1
+            var row = t.Row(r);
+            for (int j = 0; j < k; j++) row[j] = Math.Exp(2 * Backprop.Training.Initializer.StandardNormal(rng));
+            double sum = 0;
+            foreach (var v in row) sum += v;
+            double mass = unnormalized ? 0.5 + rng.NextDouble() : 1;
+            for (int j = 0; j < k; j++) row[j] *= mass / sum;
+        }
+        CheckAgainstPyTorch(built, x, t);
+    }
+
+    /// <summary>Writes the network and batch, runs torch_grad.py and `backprop grad` in f64 and f32, compares every tensor.</summary>
+    private static void CheckAgainstPyTorch(Network<double> built, Backprop.Tensors.Matrix<double> x, Backprop.Tensors.Matrix<double> t)
+    {
         using var dir = new TempDir();
         NetworkJson.Save(NetworkSpec.From(built), dir["net.json"]);
         File.WriteAllText(dir["x.csv"], ToCsv(x.ToRows()));

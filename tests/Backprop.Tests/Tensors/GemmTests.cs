@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Layers;
 using Backprop.Tensors;
 
 namespace Backprop.Tests.Tensors;
@@ -24,29 +25,6 @@ public class GemmTests
 
     [Theory, MemberData(nameof(Shapes))]
     public void DoubleProductsMatchTheTripleLoop(int m, int n, int k) => CheckAll<double>(m, n, k, 1e-12);
-
-    [Fact]
-    public void ResultsDoNotDependOnTheNumberOfThreads()
-    {
-        var rng = new Random(3);
-        var a = Random<float>(rng, 300, 500);
-        var b = Random<float>(rng, 500, 200);
-        var one = new Matrix<float>(0, 0);
-        var two = new Matrix<float>(0, 0);
-        int saved = Gemm.Threads;
-        try
-        {
-            Gemm.Threads = 1;
-            Gemm.Multiply(a, b, one);
-            Gemm.Threads = 2;
-            Gemm.Multiply(a, b, two);
-        }
-        finally
-        {
-            Gemm.Threads = saved;
-        }
-        Assert.Equal(one.Span.ToArray(), two.Span.ToArray());
-    }
 
     [Fact]
     public void RefusesMismatchedShapesAndAliasedOutput()
@@ -91,14 +69,14 @@ public class GemmTests
         }
     }
 
-    private static Matrix<T> Random<T>(Random rng, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static Matrix<T> Random<T>(Random rng, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var m = new Matrix<T>(rows, cols);
         for (int i = 0; i < m.Length; i++) m.Data[i] = T.CreateChecked(rng.NextDouble() * 2 - 1);
         return m;
     }
 
-    private static Matrix<T> Transpose<T>(Matrix<T> m) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static Matrix<T> Transpose<T>(Matrix<T> m) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var t = new Matrix<T>(m.Cols, m.Rows);
         for (int i = 0; i < m.Rows; i++)
@@ -106,7 +84,7 @@ public class GemmTests
         return t;
     }
 
-    private static double[,] Naive<T>(Matrix<T> a, Matrix<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static double[,] Naive<T>(Matrix<T> a, Matrix<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var c = new double[a.Rows, b.Cols];
         for (int i = 0; i < a.Rows; i++)
@@ -119,7 +97,7 @@ public class GemmTests
         return c;
     }
 
-    private static void AssertClose<T>(double[,] expected, Matrix<T> actual, int k, double tolerance, string what) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void AssertClose<T>(double[,] expected, Matrix<T> actual, int k, double tolerance, string what) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Assert.Equal((expected.GetLength(0), expected.GetLength(1)), (actual.Rows, actual.Cols));
         double bound = tolerance * Math.Max(1, k); // |a|, |b| ≤ 1: the error grows at most with k
@@ -129,5 +107,101 @@ public class GemmTests
                 double error = Math.Abs(double.CreateChecked(actual[i, j]) - expected[i, j]);
                 Assert.True(error <= bound, $"{what} {actual.Shape}: C[{i},{j}] = {actual[i, j]}, expected {expected[i, j]}");
             }
+    }
+}
+
+/// <summary>
+/// The split over threads: every product (A·B, Aᵀ·B, A·Bᵀ, and the fused X·W + b with σ) split by rows and
+/// by columns gives bit for bit the single-thread result, and the parallel path really ran. It changes the
+/// global Gemm.Threads, so it runs alone: another test's product could otherwise hold the pool, which would
+/// run this one serially (WorkerPool's counter would then catch it) or run with a thread count it did not set.
+/// </summary>
+[Collection(nameof(Backprop.Tests.Training.RunsAlone))]
+public class GemmThreadTests
+{
+    // The driver splits C along its longer side (GemmDriver.Run: columns when N ≥ M), so m > n splits rows and
+    // m < n splits columns. Every shape is far above the 2¹⁷ multiply-adds below which a product stays on one thread.
+    public static readonly TheoryData<string, int, int, int> Cases = new()
+    {
+        { "A·B", 301, 203, 500 }, { "A·B", 150, 407, 300 },
+        { "Aᵀ·B", 301, 203, 500 }, { "Aᵀ·B", 150, 407, 300 },
+        { "A·Bᵀ", 301, 203, 500 }, { "A·Bᵀ", 150, 407, 300 },
+        { "X·W+b", 301, 203, 500 }, { "X·W+b", 150, 407, 300 },
+        { "X·W+b relu", 301, 203, 500 }, { "X·W+b relu", 150, 407, 300 },
+        { "X·W+b leaky_relu", 301, 203, 500 }, { "X·W+b leaky_relu", 150, 407, 300 },
+    };
+
+    [Theory, MemberData(nameof(Cases))]
+    public void FloatResultsDoNotDependOnTheNumberOfThreads(string product, int m, int n, int k) => Check<float>(product, m, n, k, 2e-5);
+
+    [Theory, MemberData(nameof(Cases))]
+    public void DoubleResultsDoNotDependOnTheNumberOfThreads(string product, int m, int n, int k) => Check<double>(product, m, n, k, 1e-12);
+
+    private static void Check<T>(string product, int m, int n, int k, double tolerance) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Assert.True(m * n * (long)k > 4 * (1 << 17), "too small to be split");
+        var rng = new Random(m + n + k);
+        var a = GemmTests.Random<T>(rng, m, k);
+        var b = GemmTests.Random<T>(rng, k, n);
+        var bias = GemmTests.Random<T>(rng, 1, n);
+        var at = GemmTests.Transpose(a);
+        var bt = GemmTests.Transpose(b);
+        Activation<T>? activation = product switch
+        {
+            "X·W+b relu" => new Relu<T>(),
+            "X·W+b leaky_relu" => new LeakyRelu<T>(0.1),
+            _ => null,
+        };
+
+        // The expected result in double: the product, plus the bias for the fused one (σ is checked against Z below).
+        var expected = GemmTests.Naive(a, b);
+        if (product.StartsWith("X·W+b", StringComparison.Ordinal))
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) expected[i, j] += double.CreateChecked(bias[0, j]);
+
+        foreach (var kernel in GemmTests.Kernels<T>())
+        {
+            Matrix<T>? single = null, singleH = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                var c = new Matrix<T>(0, 0);
+                var h = new Matrix<T>(0, 0);
+                int saved = Gemm.Threads;
+                long before = WorkerPool.ParallelJobsOnThisThread;
+                Gemm.Threads = threads;
+                Gemm.ForcedKernel = kernel;
+                try
+                {
+                    switch (product)
+                    {
+                        case "A·B": Gemm.Multiply(a, b, c); break;
+                        case "Aᵀ·B": Gemm.MultiplyTransposeA(at, b, c); break;
+                        case "A·Bᵀ": Gemm.MultiplyTransposeB(a, bt, c); break;
+                        default: Gemm.MultiplyAddBias(a, b, bias, c, activation, activation is null ? null : h); break;
+                    }
+                }
+                finally
+                {
+                    Gemm.Threads = saved;
+                    Gemm.ForcedKernel = null;
+                }
+                long parallelJobs = WorkerPool.ParallelJobsOnThisThread - before;
+                Assert.True(parallelJobs == (threads > 1 ? 1 : 0), $"{kernel} {product} on {threads} threads: {parallelJobs} parallel jobs ran");
+                if (single is null)
+                {
+                    GemmTests.AssertClose(expected, c, k, tolerance, $"{kernel} {product}");
+                    if (activation is not null)
+                    {
+                        var sigma = new Matrix<T>(m, n);
+                        activation.Forward(c.Clone()).Span.CopyTo(sigma.Span);
+                        Assert.Equal(sigma.Span.ToArray(), h.Span.ToArray());
+                    }
+                    (single, singleH) = (c, h);
+                    continue;
+                }
+                Assert.True(single.Span.SequenceEqual(c.Span), $"{kernel} {product}: {threads} threads differ from one");
+                Assert.True(singleH!.Span.SequenceEqual(h.Span), $"{kernel} {product}: σ on {threads} threads differs from one");
+            }
+        }
     }
 }
