@@ -60,7 +60,6 @@ public class TrainingTests
         Assert.Equal(2.0 - 0.01 * 3.0 / (3.0 + 1e-8), q.Value[0, 0], 12);
     }
 
-    [Fact]
     [Theory]
     [InlineData("sse")]
     [InlineData("half_sse")]
