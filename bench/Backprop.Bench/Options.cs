@@ -13,7 +13,7 @@ internal sealed record Options(string Command, bool Quick, int Threads, int Batc
             return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
         }
         return new Options(command, quick, Value("--threads", 2), Value("--batch", 128), Value("--epochs", quick ? 1 : 3),
-            Value("--repeats", quick ? 1 : 3), Value("--seed", 1));
+            Value("--repeats", quick ? 1 : 5), Value("--seed", 1));
     }
 
     /// <summary>The repository root (where Backprop.slnx is), so the bench runs from anywhere inside it.</summary>
