@@ -78,7 +78,7 @@ internal static class TrainingRun
         var optimizer = new Sgd<float>(0.1);
         var parameters = network.Parameters.ToList();
         var encoding = Batcher.EncodingFor(train, network.Loss.Name, network.Outputs);
-        var rng = new Random(options.Seed);
+        var rng = new Random(Trainer<float>.ShuffleSeed(options.Seed));
         int[] order = [.. Enumerable.Range(0, train.Count)];
         Matrix<float> x = new(0, 0), t = new(0, 0);
         double seconds = 0, loss = 0;

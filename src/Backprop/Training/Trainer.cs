@@ -35,9 +35,16 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Network = network;
         Optimizer = optimizer;
         BatchSize = batchSize;
-        _rng = new Random(seed);
+        _rng = new Random(ShuffleSeed(seed));
         _parameters = [.. network.Parameters];
     }
+
+    /// <summary>
+    /// The seed of the shuffling stream, derived from the run's seed so that it differs from the stream the
+    /// weights were drawn from with the same seed (one Random(seed) for both would make the data order a
+    /// function of the initial weights).
+    /// </summary>
+    public static int ShuffleSeed(int seed) => seed ^ 0x5bd1e995;
 
     public Network<T> Network { get; }
     public Optimizer<T> Optimizer { get; }
