@@ -15,28 +15,28 @@ internal static class GradCommand
 {
     public static Command Create()
     {
-        var network = new Option<string>("--network") { Description = "network JSON (backprop.network/1)", Required = true };
-        var inputs = new Option<string>("--inputs") { Description = "CSV of inputs X, one example per row", Required = true };
-        var targets = new Option<string>("--targets") { Description = "CSV of targets T (class indices or rows like the outputs)", Required = true };
+        var network = new Option<string?>("--network") { Description = "network JSON (backprop.network/1)" };
+        var inputs = new Option<string?>("--inputs") { Description = "CSV of inputs X, one example per row" };
+        var targets = new Option<string?>("--targets") { Description = "CSV of targets T (class indices or rows like the outputs)" };
+        var example = new Option<string?>("--example") { Description = $"a built-in network and batch of the articles instead of files: {string.Join(", ", Explain.Examples.Names)}" };
         var precision = new Option<string>("--precision") { Description = "f32 or f64", DefaultValueFactory = _ => "f64" };
-        var command = new Command("grad", "Print the loss, outputs and every gradient of one batch as JSON.") { network, inputs, targets, precision };
+        var command = new Command("grad", "Print the loss, outputs and every gradient of one batch as JSON.") { network, inputs, targets, example, precision };
         command.SetAction(r =>
         {
-            var spec = NetworkJson.Load(r.GetValue(network)!);
-            string json = Inputs.IsDouble(r.GetValue(precision)!)
-                ? Run<double>(spec, r.GetValue(inputs)!, r.GetValue(targets)!)
-                : Run<float>(spec, r.GetValue(inputs)!, r.GetValue(targets)!);
+            var (spec, x, t) = Inputs.ReadProblem(r.GetValue(network), r.GetValue(inputs), r.GetValue(targets), r.GetValue(example));
+            string source = r.GetValue(inputs) ?? $"example {r.GetValue(example)}";
+            string json = Inputs.IsDouble(r.GetValue(precision)!) ? Run<double>(spec, x!, t!, source) : Run<float>(spec, x!, t!, source);
             Console.Out.WriteLine(json);
             return 0;
         });
         return command;
     }
 
-    private static string Run<T>(Model.NetworkSpec spec, string inputsPath, string targetsPath) where T : unmanaged, IFloatingPointIeee754<T>
+    private static string Run<T>(Model.NetworkSpec spec, double[][] inputs, double[][] targets, string source) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var net = spec.Build<T>();
-        var (x, t) = Inputs.ReadBatch<T>(inputsPath, targetsPath);
-        if (x.Cols != net.Inputs) throw new BackpropException($"{inputsPath} has {x.Cols} columns but the network takes {net.Inputs} inputs");
+        var (x, t) = (Matrix<T>.FromRows(inputs), Matrix<T>.FromRows(targets));
+        if (x.Cols != net.Inputs) throw new BackpropException($"{source} has {x.Cols} columns but the network takes {net.Inputs} inputs");
         double loss = net.ComputeGradients(x, t, needInputGradient: true);
         if (!double.IsFinite(loss)) throw new BackpropException($"the loss is {loss}: the network overflows {typeof(T).Name} on this input");
 

@@ -19,6 +19,32 @@ internal static class Inputs
         return (x, t);
     }
 
+    /// <summary>
+    /// The network and batch of grad and gradcheck: files (--network, --inputs, --targets) or one of the
+    /// articles' built-in examples (--example). Inputs and targets may both be left out when
+    /// <paramref name="batchOptional"/> (gradcheck then draws a random batch).
+    /// </summary>
+    public static (Model.NetworkSpec Spec, double[][]? X, double[][]? T) ReadProblem(
+        string? network, string? inputs, string? targets, string? example, bool batchOptional = false)
+    {
+        if (example is not null)
+        {
+            if (network is not null || inputs is not null || targets is not null)
+                throw new BackpropException("give either --example or --network/--inputs/--targets, not both");
+            var e = Explain.Examples.Load(example);
+            return (e.Network, e.X, e.T);
+        }
+        if (network is null) throw new BackpropException("give --network NET.json (or --example NAME)");
+        if ((inputs is null) != (targets is null) || (inputs is null && !batchOptional))
+            throw new BackpropException(batchOptional ? "give both --inputs and --targets, or neither" : "give --inputs X.csv and --targets T.csv");
+        var spec = IO.NetworkJson.Load(network);
+        if (inputs is null) return (spec, null, null);
+        var x = Csv.ReadNumbers(inputs);
+        var t = Csv.ReadNumbers(targets!);
+        if (x.Length != t.Length) throw new BackpropException($"{targets} has {t.Length} rows but {inputs} has {x.Length}: one target row per input row");
+        return (spec, x, t);
+    }
+
     /// <summary>--layers: sizes such as 784-256-128-10.</summary>
     public static int[] ParseLayerSizes(string text)
     {

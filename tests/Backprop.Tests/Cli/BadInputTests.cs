@@ -96,6 +96,24 @@ public class BadInputTests
     }
 
     [Fact]
+    public void GradAndGradcheck_TakeTheArticlesExamplesBuiltIn()
+    {
+        var grad = CliRunner.Run("grad", "--example", "article1");
+        Assert.True(grad.ExitCode == 0, grad.Stderr);
+        var e = Backprop.Explain.Examples.Load("article1");
+        var net = e.Network.Build<double>();
+        net.ComputeGradients(Backprop.Tensors.Matrix<double>.FromRows(e.X), Backprop.Tensors.Matrix<double>.FromRows(e.T));
+        var doc = System.Text.Json.JsonDocument.Parse(grad.Stdout).RootElement;
+        Assert.Equal(net.DenseLayers.First().Weights.Gradient[0, 0], doc.GetProperty("layers")[0].GetProperty("weights_grad")[0][0].GetDouble(), 15);
+
+        var check = CliRunner.Run("gradcheck", "--example", "article3");
+        Assert.True(check.ExitCode == 0, check.Stdout + check.Stderr);
+        AssertCleanError(CliRunner.Run("grad"), "give --network NET.json (or --example NAME)");
+        AssertCleanError(CliRunner.Run("grad", "--example", "article1", "--network", "n.json"), "give either --example or --network");
+        AssertCleanError(CliRunner.Run("grad", "--example", "article9"), "unknown example 'article9'");
+    }
+
+    [Fact]
     public void Grad_WrongTargetCountForCrossEntropy()
     {
         using var dir = new TempDir();
