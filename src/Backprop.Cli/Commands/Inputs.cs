@@ -7,20 +7,8 @@ namespace Backprop.Cli.Commands;
 /// <summary>Reading the CLI's common inputs: CSV matrices and the --precision switch.</summary>
 internal static class Inputs
 {
-    public static Matrix<T> ReadMatrix<T>(string path) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Matrix<T>.FromRows(Csv.ReadNumbers(path));
-
-    /// <summary>X and T, checked to have one target row per input row.</summary>
-    public static (Matrix<T> X, Matrix<T> T) ReadBatch<T>(string inputs, string targets) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var x = ReadMatrix<T>(inputs);
-        var t = ReadMatrix<T>(targets);
-        if (x.Rows != t.Rows) throw new BackpropException($"{targets} has {t.Rows} rows but {inputs} has {x.Rows}: one target row per input row");
-        return (x, t);
-    }
-
     /// <summary>
-    /// The network and batch of grad and gradcheck: files (--network, --inputs, --targets) or one of the
+    /// The network and batch of grad, gradcheck, explain, diagram and report: files (--network, --inputs, --targets) or one of the
     /// articles' built-in examples (--example). Inputs and targets may both be left out when
     /// <paramref name="batchOptional"/> (gradcheck then draws a random batch).
     /// </summary>

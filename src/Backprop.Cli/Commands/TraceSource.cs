@@ -28,28 +28,11 @@ internal sealed class TraceSource
 
     public Trace Record(ParseResult r)
     {
-        string? name = r.GetValue(_example), network = r.GetValue(_network), inputs = r.GetValue(_inputs), targets = r.GetValue(_targets);
         bool f64 = Inputs.IsDouble(r.GetValue(_precision)!);
-        if (name is not null)
-        {
-            if (network is not null || inputs is not null || targets is not null)
-                throw new BackpropException("give either --example or --network/--inputs/--targets, not both");
-            var e = Examples.Load(name);
-            return f64 ? Record<double>(e.Network, Matrix<double>.FromRows(e.X), Matrix<double>.FromRows(e.T))
-                : Record<float>(e.Network, Matrix<float>.FromRows(e.X), Matrix<float>.FromRows(e.T));
-        }
-        if (network is null || inputs is null || targets is null)
-            throw new BackpropException("give --network, --inputs and --targets (or --example NAME)");
-        var spec = NetworkJson.Load(network);
-        if (f64)
-        {
-            var (x, t) = Inputs.ReadBatch<double>(inputs, targets);
-            return Record(spec, x, t);
-        }
-        var (xf, tf) = Inputs.ReadBatch<float>(inputs, targets);
-        return Record(spec, xf, tf);
+        var (spec, x, t) = Inputs.ReadProblem(r.GetValue(_network), r.GetValue(_inputs), r.GetValue(_targets), r.GetValue(_example));
+        return f64 ? Record<double>(spec, x!, t!) : Record<float>(spec, x!, t!);
     }
 
-    private static Trace Record<T>(Model.NetworkSpec spec, Matrix<T> x, Matrix<T> t) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
-        Trace.Record(spec.Build<T>(), x, t);
+    private static Trace Record<T>(Model.NetworkSpec spec, double[][] x, double[][] t) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Trace.Record(spec.Build<T>(), Matrix<T>.FromRows(x), Matrix<T>.FromRows(t));
 }

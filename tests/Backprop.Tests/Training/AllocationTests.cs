@@ -38,22 +38,8 @@ public class AllocationTests
         Gemm.Threads = threads;
         try
         {
-            void Step(int b)
-            {
-                Batcher.Fill(data, order.AsSpan(b % 3 * batch, batch), encoding, x, t, network.Outputs);
-                network.ComputeGradients(x, t);
-                optimizer.Step(parameters);
-            }
-            // First use of each shape makes buffers and optimizer state. Then keep stepping a while: tiered JIT
-            // recompiles hot methods in the background (after a 100 ms delay), and a tier switch during the
-            // measured steps could be counted against them. The test asserts on bytes, not on time.
-            var warmUp = System.Diagnostics.Stopwatch.StartNew();
-            for (int b = 0; b < 5 || warmUp.ElapsedMilliseconds < 500; b++) Step(b);
-
-            var log = new System.Text.StringBuilder(4096); // made before the measured steps
-            long workers = WorkerPool.WorkerAllocatedBytes; // first: touching the pool may initialize it
-            long thread = GC.GetAllocatedBytesForCurrentThread();
-            for (int b = 0; b < 20; b++)
+            // One step; the bytes each part allocated go to the log, so a failure says which part it was.
+            void Step(int b, System.Text.StringBuilder log)
             {
                 long a0 = GC.GetAllocatedBytesForCurrentThread();
                 Batcher.Fill(data, order.AsSpan(b % 3 * batch, batch), encoding, x, t, network.Outputs);
@@ -64,6 +50,17 @@ public class AllocationTests
                 long a3 = GC.GetAllocatedBytesForCurrentThread();
                 if (a3 != a0) log.Append("step ").Append(b).Append(' ').Append(a1 - a0).Append('/').Append(a2 - a1).Append('/').Append(a3 - a2).Append("; ");
             }
+            // First use of each shape makes buffers and optimizer state. Then keep stepping a while: tiered JIT
+            // recompiles hot methods in the background (after a 100 ms delay), and a tier switch during the
+            // measured steps could be counted against them. The test asserts on bytes, not on time.
+            var log = new System.Text.StringBuilder(4096); // made before the measured steps
+            var warmUp = System.Diagnostics.Stopwatch.StartNew();
+            for (int b = 0; b < 5 || warmUp.ElapsedMilliseconds < 500; b++) Step(b, log);
+            log.Clear();
+
+            long workers = WorkerPool.WorkerAllocatedBytes; // first: touching the pool may initialize it
+            long thread = GC.GetAllocatedBytesForCurrentThread();
+            for (int b = 0; b < 20; b++) Step(b, log);
             long threadBytes = GC.GetAllocatedBytesForCurrentThread() - thread;
             long workerBytes = WorkerPool.WorkerAllocatedBytes - workers;
 
