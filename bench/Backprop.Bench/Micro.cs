@@ -102,7 +102,7 @@ public class GemmBenchmark
     private static Matrix<float> Random(Random rng, int rows, int cols)
     {
         var m = new Matrix<float>(rows, cols);
-        for (int i = 0; i < m.Length; i++) m.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+        for (int i = 0; i < m.Length; i++) m.Span[i] = (float)(rng.NextDouble() * 2 - 1);
         return m;
     }
 }
@@ -131,7 +131,7 @@ public class StepBenchmark
         _mlp = NetworkSpec.Mlp([784, 256, 128, 10], "relu", "cross_entropy", "he", 1).Build<float>();
         _mlpX = new Matrix<float>(1, 784);
         var rng = new Random(1);
-        for (int i = 0; i < 784; i++) _mlpX.Data[i] = (float)rng.NextDouble();
+        for (int i = 0; i < 784; i++) _mlpX.Span[i] = (float)rng.NextDouble();
         _mlpT = new Matrix<float>(1, 1, [3f]);
         _mlpParameters = [.. _mlp.Parameters];
     }

@@ -21,6 +21,7 @@ public abstract class Activation<T> : Layer<T> where T : unmanaged, IFloatingPoi
     /// <summary>d[i] = σ'(z[i]); h = σ(z) is given too, since sigmoid and tanh are cheaper from it.</summary>
     protected abstract void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d);
 
+    /// <inheritdoc/>
     public override Matrix<T> Forward(Matrix<T> z)
     {
         Input = z;
@@ -29,6 +30,14 @@ public abstract class Activation<T> : Layer<T> where T : unmanaged, IFloatingPoi
         return Output = h;
     }
 
+    internal override Matrix<T> Infer(Matrix<T> z)
+    {
+        var h = new Matrix<T>(z.Rows, z.Cols);
+        Apply(z.Span, h.Span);                                                // H = σ(Z)
+        return h;
+    }
+
+    /// <inheritdoc/>
     public override Matrix<T> Backward(Matrix<T> dh, bool needInputGradient = true)
     {
         OutputGradient = dh;

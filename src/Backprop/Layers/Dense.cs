@@ -12,6 +12,9 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
 {
     private Matrix<T>? _z, _dx;
 
+    /// <summary>A dense layer with zero weights and biases.</summary>
+    /// <param name="inputs">Inputs per example.</param>
+    /// <param name="outputs">Outputs per example.</param>
     public Dense(int inputs, int outputs)
     {
         if (inputs < 1 || outputs < 1) throw new BackpropException($"dense layer needs positive sizes, got {inputs}→{outputs}");
@@ -19,13 +22,25 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
         Bias = new Parameter<T>("b", new Matrix<T>(1, outputs));
     }
 
+    /// <inheritdoc/>
     public override string Type => "dense";
+
+    /// <summary>The number of inputs: rows of W.</summary>
     public int Inputs => Weights.Value.Rows;
+
+    /// <summary>The number of outputs: columns of W.</summary>
     public int Outputs => Weights.Value.Cols;
+
+    /// <summary>W, inputs×outputs, and ∂L/∂W after a backward pass.</summary>
     public Parameter<T> Weights { get; }
+
+    /// <summary>b, 1×outputs, and ∂L/∂b after a backward pass.</summary>
     public Parameter<T> Bias { get; }
+
+    /// <inheritdoc/>
     public override IReadOnlyList<Parameter<T>> Parameters => [Weights, Bias];
 
+    /// <inheritdoc/>
     public override Matrix<T> Forward(Matrix<T> x)
     {
         var z = PrepareForward(x);
@@ -35,6 +50,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
         return Output = z;
     }
 
+    /// <inheritdoc/>
     public override Matrix<T>? Backward(Matrix<T> delta, bool needInputGradient = true)
     {
         OutputGradient = delta;                                               // Δ = ∂L/∂Z
@@ -44,6 +60,16 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
         if (!needInputGradient) return InputGradient = null;
         Gemm.MultiplyTransposeB(delta, Weights.Value, Matrix<T>.Reuse(ref _dx, x.Rows, Inputs)); // step 3: dX = Δ·Wᵀ
         return InputGradient = _dx;
+    }
+
+    internal override Matrix<T> Infer(Matrix<T> x)
+    {
+        if (x.Cols != Inputs) throw new BackpropException($"dense layer expects {Inputs} inputs per row but got a {x.Shape} batch");
+        var z = new Matrix<T>(x.Rows, Outputs);
+        Gemm.Multiply(x, Weights.Value, z);                                   // Z = X·W
+        var b = Bias.Value.Span;
+        for (int r = 0; r < z.Rows; r++) TensorPrimitives.Add(z.Row(r), b, z.Row(r)); //   + b
+        return z;
     }
 
     /// <summary>Checks the batch, records it as Input and returns Output's buffer Z, shaped for it.</summary>

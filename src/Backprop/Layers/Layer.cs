@@ -26,13 +26,27 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>∂L/∂Input as the last Backward computed it (null when it was not asked for).</summary>
     public Matrix<T>? InputGradient { get; protected set; }
 
+    /// <summary>The trainable matrices of this layer (none for an activation).</summary>
     public virtual IReadOnlyList<Parameter<T>> Parameters => [];
 
+    /// <summary>
+    /// Maps a batch to this layer's output and keeps both (<see cref="Input"/>, <see cref="Output"/>).
+    /// The result is the layer's own buffer, overwritten by the next call.
+    /// </summary>
+    /// <param name="input">One example per row.</param>
     public abstract Matrix<T> Forward(Matrix<T> input);
 
+    /// <summary>Forward into a new matrix, keeping nothing: only reads the parameters, so threads may share the layer.</summary>
+    internal abstract Matrix<T> Infer(Matrix<T> input);
+
+    /// <summary>
+    /// Turns ∂L/∂Output into ∂L/∂Input for the batch of the last <see cref="Forward"/>, filling the
+    /// parameters' gradients. The result is the layer's own buffer, overwritten by the next call.
+    /// </summary>
     /// <param name="outputGradient">∂L/∂Output, same shape as Output.</param>
     /// <param name="needInputGradient">false for the first layer in training, where nobody reads ∂L/∂X.</param>
     public abstract Matrix<T>? Backward(Matrix<T> outputGradient, bool needInputGradient = true);
 
+    /// <inheritdoc/>
     public override string ToString() => Type;
 }

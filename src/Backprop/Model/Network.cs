@@ -11,10 +11,26 @@ namespace Backprop.Model;
 /// Backward starts from ∂L/∂Y and runs them in reverse, each turning the gradient of its output into
 /// the gradient of its input ("rinse and repeat", the fifth step of the first article).
 /// </summary>
+/// <remarks>
+/// <para>Two ways in. <see cref="Predict(Matrix{T})"/>, <see cref="PredictProba(Matrix{T})"/> and
+/// <see cref="PredictClasses(T[,])"/> return new results that the caller owns and only read the weights:
+/// any number of threads may call them at once on one network, as long as nothing changes the weights
+/// meanwhile (no training, no optimizer step, no writes to a parameter).</para>
+/// <para><see cref="Forward"/>, <see cref="Backward"/>, <see cref="ComputeGradients"/> and <see cref="Evaluate"/>
+/// are the training path: they work in buffers the layers own and reuse, and they leave every
+/// intermediate matrix in the layers for traces (<see cref="Layer{T}.Input"/>, <see cref="Layer{T}.Output"/>,
+/// the gradients). Call them from one thread at a time per network; a matrix they return stays valid
+/// until the next call of any of them on the same network.</para>
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
 public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private Matrix<T>? _lossGradient;
 
+    /// <summary>A network of <paramref name="layers"/>, trained against <paramref name="loss"/>.</summary>
+    /// <param name="layers">The layers in forward order; at least one dense layer, and each dense layer takes the width the previous one gives.</param>
+    /// <param name="loss">The loss its outputs are compared to targets with.</param>
+    /// <exception cref="BackpropException">No dense layer, or widths that do not fit.</exception>
     public Network(IReadOnlyList<Layer<T>> layers, Loss<T> loss)
     {
         if (layers.Count == 0) throw new BackpropException("a network needs at least one layer");
@@ -36,13 +52,25 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         Outputs = width;
     }
 
+    /// <summary>The layers in forward order.</summary>
     public IReadOnlyList<Layer<T>> Layers { get; }
+
+    /// <summary>The loss the network is trained against.</summary>
     public Loss<T> Loss { get; }
+
+    /// <summary>Inputs per example (columns of X).</summary>
     public int Inputs { get; }
+
+    /// <summary>Outputs per example (columns of Y).</summary>
     public int Outputs { get; }
 
+    /// <summary>Every trainable matrix, layer by layer (for a dense layer: W, then b).</summary>
     public IEnumerable<Parameter<T>> Parameters => Layers.SelectMany(l => l.Parameters);
+
+    /// <summary>The dense layers in forward order: the articles' W¹, W², ….</summary>
     public IEnumerable<Dense<T>> DenseLayers => Layers.OfType<Dense<T>>();
+
+    /// <summary>The number of trainable values.</summary>
     public long ParameterCount => Parameters.Sum(p => (long)p.Value.Length);
 
     /// <summary>
@@ -54,7 +82,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Loss scaling: ∂L/∂Y is multiplied by this before the backward pass, so every gradient comes out scaled by it.</summary>
     public double GradientScale { get; set; } = 1;
 
-    /// <summary>The outputs Y of the last Forward.</summary>
+    /// <summary>The outputs Y of the last <see cref="Forward"/>: the last layer's buffer, valid until the next Forward.</summary>
     public Matrix<T>? Output => Layers[^1].Output;
 
     /// <summary>∂L/∂Y from the last <see cref="ComputeGradients"/>.</summary>
@@ -66,6 +94,18 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     public bool Fuse { get; set; } = true;
 
+    /// <summary>
+    /// The forward pass of the training path: Y for the batch <paramref name="x"/>, with every layer keeping
+    /// what it saw and produced.
+    /// </summary>
+    /// <returns>
+    /// The last layer's output buffer (the same object as <see cref="Output"/>), not a copy: the next call of
+    /// Forward, <see cref="ComputeGradients"/> or <see cref="Evaluate"/> on this network overwrites it, and may
+    /// reshape it. Copy it (<see cref="Matrix{T}.Clone"/>) to keep it, or use <see cref="Predict(Matrix{T})"/>.
+    /// Not thread-safe: one caller at a time per network.
+    /// </returns>
+    /// <param name="x">One example per row, <see cref="Inputs"/> columns. The network keeps a reference to it until the next call.</param>
+    /// <exception cref="BackpropException"><paramref name="x"/> does not have <see cref="Inputs"/> columns.</exception>
     public Matrix<T> Forward(Matrix<T> x)
     {
         if (x.Cols != Inputs) throw new BackpropException($"the network takes {Inputs} inputs per row but the data has {x.Cols} columns");
@@ -84,6 +124,9 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Runs the layers in reverse from ∂L/∂Y; returns ∂L/∂X when asked for.</summary>
+    /// <param name="lossGradient">∂L/∂Y for the batch of the last <see cref="Forward"/>.</param>
+    /// <param name="needInputGradient">Whether to compute ∂L/∂X (the first layer's input gradient).</param>
+    /// <returns>∂L/∂X in the first layer's buffer (valid until the next Backward), or null when not asked for.</returns>
     public Matrix<T>? Backward(Matrix<T> lossGradient, bool needInputGradient = false)
     {
         Matrix<T>? gradient = lossGradient;
@@ -104,6 +147,10 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Forward, loss and backward for one batch. Afterwards every parameter holds ∂L/∂parameter.</summary>
+    /// <param name="x">One example per row.</param>
+    /// <param name="targets">The targets, shaped as the loss expects (<see cref="Losses.Loss{T}"/>).</param>
+    /// <param name="needInputGradient">Whether to compute ∂L/∂X too (the first layer's <see cref="Layer{T}.InputGradient"/>).</param>
+    /// <returns>The loss L of the batch.</returns>
     public double ComputeGradients(Matrix<T> x, Matrix<T> targets, bool needInputGradient = false)
     {
         var y = Forward(x);
@@ -114,13 +161,79 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         return loss;
     }
 
-    /// <summary>The loss of a batch without touching gradients.</summary>
+    /// <summary>The loss of a batch without touching gradients (a <see cref="Forward"/>: not thread-safe).</summary>
+    /// <param name="x">One example per row.</param>
+    /// <param name="targets">The targets, shaped as the loss expects.</param>
     public double Evaluate(Matrix<T> x, Matrix<T> targets)
     {
         var y = Forward(x);
         return Loss.Compute(y, targets, Matrix<T>.Reuse(ref _lossGradient, y.Rows, y.Cols));
     }
 
+    /// <summary>
+    /// The outputs Y for <paramref name="x"/> in a new matrix that the caller owns. Only reads the weights:
+    /// safe to call from many threads at once on one network while nothing trains it. Gives the same numbers
+    /// as <see cref="Forward"/>, and leaves the layers' buffers (and so any trace) untouched.
+    /// </summary>
+    /// <param name="x">One example per row, <see cref="Inputs"/> columns.</param>
+    /// <exception cref="BackpropException"><paramref name="x"/> does not have <see cref="Inputs"/> columns.</exception>
+    public Matrix<T> Predict(Matrix<T> x)
+    {
+        if (x.Cols != Inputs) throw new BackpropException($"the network takes {Inputs} inputs per row but the data has {x.Cols} columns");
+        // Every intermediate is a new matrix of this call, so concurrent calls share nothing but the weights.
+        var y = x;
+        foreach (var layer in Layers)
+        {
+            y = layer.Infer(y);
+            StorageFormats.Round(Storage, y.Span);
+        }
+        return ReferenceEquals(y, x) ? x.Clone() : y;
+    }
+
+    /// <inheritdoc cref="Predict(Matrix{T})"/>
+    /// <returns>A new B×<see cref="Outputs"/> array.</returns>
+    public T[,] Predict(T[,] x) => Predict(Matrix<T>.From(x)).ToArray2D();
+
+    /// <summary>
+    /// Class probabilities for <paramref name="x"/> in a new matrix that the caller owns: the softmax of each
+    /// row of outputs for <c>cross_entropy</c>, the sigmoid of each output for <c>bce_with_logits</c> (for one
+    /// output, the probability of class 1). Thread-safe as <see cref="Predict(Matrix{T})"/>.
+    /// </summary>
+    /// <param name="x">One example per row, <see cref="Inputs"/> columns.</param>
+    /// <exception cref="InvalidOperationException">The loss is not a classification loss, so the outputs are not logits.</exception>
+    public Matrix<T> PredictProba(Matrix<T> x)
+    {
+        bool softmax = Loss.Name == "cross_entropy";
+        if (!softmax && Loss.Name != "bce_with_logits")
+            throw new InvalidOperationException($"probabilities need a classification loss (cross_entropy or bce_with_logits); the outputs of a network trained with {Loss.Name} are not logits");
+        var y = Predict(x);
+        for (int r = 0; r < y.Rows; r++)
+        {
+            if (softmax) TensorPrimitives.SoftMax(y.Row(r), y.Row(r));
+            else TensorPrimitives.Sigmoid(y.Row(r), y.Row(r));
+        }
+        return y;
+    }
+
+    /// <inheritdoc cref="PredictProba(Matrix{T})"/>
+    /// <returns>A new B×<see cref="Outputs"/> array.</returns>
+    public T[,] PredictProba(T[,] x) => PredictProba(Matrix<T>.From(x)).ToArray2D();
+
+    /// <summary>
+    /// The predicted class of each row of <paramref name="x"/>: the largest output, or for one output the
+    /// side of the threshold it falls on (0 for a logit, 0.5 otherwise). Thread-safe as <see cref="Predict(Matrix{T})"/>.
+    /// </summary>
+    /// <param name="x">One example per row, <see cref="Inputs"/> columns.</param>
+    /// <returns>A new array of one class index per row.</returns>
+    public int[] PredictClasses(T[,] x)
+    {
+        var y = Predict(Matrix<T>.From(x));
+        var classes = new int[y.Rows];
+        for (int r = 0; r < y.Rows; r++) classes[r] = Training.Metrics.Predict(y, r, Loss.Name);
+        return classes;
+    }
+
+    /// <summary>The layers and loss in one line, such as <c>dense 2×3 → sigmoid → dense 3×1 ⇒ half_sse</c>.</summary>
     public override string ToString() =>
         $"{string.Join(" → ", Layers.Select(l => l is Dense<T> d ? $"dense {d.Inputs}×{d.Outputs}" : l.Type))} ⇒ {Loss.Name}";
 }

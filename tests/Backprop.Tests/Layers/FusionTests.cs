@@ -30,9 +30,9 @@ public class FusionTests
         plain.Fuse = false;
         var rng = new Random(batch);
         var x = new Matrix<float>(batch, 12);
-        for (int i = 0; i < x.Length; i++) x.Data[i] = (float)(rng.NextDouble() * 4 - 2);
+        for (int i = 0; i < x.Length; i++) x.Span[i] = (float)(rng.NextDouble() * 4 - 2);
         var t = new Matrix<float>(batch, loss == "cross_entropy" ? 1 : 3);
-        for (int i = 0; i < t.Length; i++) t.Data[i] = loss == "cross_entropy" ? rng.Next(3) : (float)rng.NextDouble();
+        for (int i = 0; i < t.Length; i++) t.Span[i] = loss == "cross_entropy" ? rng.Next(3) : (float)rng.NextDouble();
 
         for (int step = 0; step < 3; step++)
         {

@@ -72,7 +72,7 @@ public class GemmTests
     internal static Matrix<T> Random<T>(Random rng, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var m = new Matrix<T>(rows, cols);
-        for (int i = 0; i < m.Length; i++) m.Data[i] = T.CreateChecked(rng.NextDouble() * 2 - 1);
+        for (int i = 0; i < m.Length; i++) m.Span[i] = T.CreateChecked(rng.NextDouble() * 2 - 1);
         return m;
     }
 

@@ -1,0 +1,20 @@
+namespace Backprop.Losses;
+
+/// <summary>The losses a network can be trained against (the network format's loss names; see docs/network-format.md).</summary>
+public enum LossKind
+{
+    /// <summary><c>sse</c>: Σ(Y − T)² over the batch.</summary>
+    Sse,
+
+    /// <summary><c>half_sse</c>: ½Σ(Y − T)², the articles' E.</summary>
+    HalfSse,
+
+    /// <summary><c>mse</c>: Σ(Y − T)² / (B·K), the mean over every output of every example.</summary>
+    Mse,
+
+    /// <summary><c>cross_entropy</c>: the mean over rows of −log softmax(Y)[class]; for classification with one output per class.</summary>
+    CrossEntropy,
+
+    /// <summary><c>bce_with_logits</c>: the mean binary cross-entropy of sigmoid(Y); for two classes on one output, or several labels.</summary>
+    BceWithLogits,
+}
