@@ -17,9 +17,18 @@ public sealed record SweepResult(int Depth, string Activation, string Init, IRea
 /// </summary>
 public static class DepthSweep
 {
+    /// <summary>The activations the sweep compares.</summary>
     public static readonly string[] Activations = ["sigmoid", "tanh", "relu"];
+    /// <summary>The initializations the sweep compares.</summary>
     public static readonly string[] Inits = ["naive", "xavier", "he"];
 
+    /// <summary>Measures every depth × activation × initialization at initialization, on one batch of <paramref name="data"/>.</summary>
+    /// <param name="data">Where the batch comes from.</param>
+    /// <param name="depths">The numbers of dense layers to try.</param>
+    /// <param name="width">Units of every hidden layer.</param>
+    /// <param name="loss">The loss's name.</param>
+    /// <param name="batch">Examples in the batch.</param>
+    /// <param name="seed">The seed of the weights.</param>
     public static List<SweepResult> Run<T>(Dataset data, IReadOnlyList<int> depths, int width, string loss, int batch, int seed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -28,6 +28,7 @@ public sealed record LayerFlow(int Layer, int FanIn, int FanOut)
 
     /// <summary>Mean and maximum of σ'(Z_l) over the batch (NaN for the output layer, which has no activation).</summary>
     public double MeanDerivative { get; init; } = double.NaN;
+    /// <summary>The largest σ'(Z_l) over the batch (NaN for the output layer).</summary>
     public double MaxDerivative { get; init; } = double.NaN;
 
     /// <summary>‖dA_l‖/‖Δ_{l+1}‖ measured: how much W_{l+1}ᵀ scaled the gradient (NaN for the output layer).</summary>
@@ -57,6 +58,10 @@ public sealed record GradientFlowReport(double Loss, IReadOnlyList<LayerFlow> La
 public static class GradientFlow
 {
     /// <param name="spectral">false skips the power iterations for ‖W‖₂ (bounds become NaN), for sweeps over many networks.</param>
+    /// <summary>One forward and backward pass of <paramref name="x"/>, measured layer by layer.</summary>
+    /// <param name="network">The network (its layers keep this batch's buffers afterwards).</param>
+    /// <param name="x">The batch.</param>
+    /// <param name="targets">Its targets.</param>
     public static GradientFlowReport Measure<T>(Network<T> network, Matrix<T> x, Matrix<T> targets, bool spectral = true)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -17,6 +17,12 @@ public sealed record LayerUnderflow(int Layer, double WeightGradientUnscaled, do
 /// <summary>Runs one batch three times (float32, 16-bit unscaled, 16-bit scaled) and compares the gradients value by value.</summary>
 public static class GradientUnderflow
 {
+    /// <summary>The underflow of every dense layer's gradients for one batch.</summary>
+    /// <param name="network">A float32 network; its storage format is restored afterwards.</param>
+    /// <param name="x">The batch.</param>
+    /// <param name="targets">Its targets.</param>
+    /// <param name="format">The 16-bit format to store in.</param>
+    /// <param name="scale">The loss scale of the scaled run.</param>
     public static List<LayerUnderflow> Measure(Network<float> network, Matrix<float> x, Matrix<float> targets, StorageFormat format, double scale)
     {
         if (!(scale > 0) || !double.IsFinite(scale)) throw new BackpropException($"loss scale must be a positive finite number, got {scale}");

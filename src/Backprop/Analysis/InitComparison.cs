@@ -11,6 +11,16 @@ public sealed record InitResult(string Scheme, IReadOnlyList<LayerVariance> Laye
 /// <summary>The same architecture, data and seed, initialized by each scheme in turn; only the initial weights differ.</summary>
 public static class InitComparison
 {
+    /// <summary>Trains one network per scheme and measures its variances at initialization.</summary>
+    /// <param name="train">The training data.</param>
+    /// <param name="sizes">The layer widths, inputs to outputs.</param>
+    /// <param name="activation">σ between dense layers.</param>
+    /// <param name="loss">The loss's name.</param>
+    /// <param name="schemes">The initializer names to compare.</param>
+    /// <param name="batch">Examples per batch.</param>
+    /// <param name="epochs">Epochs to train each network.</param>
+    /// <param name="optimizer">Makes a fresh optimizer for each network.</param>
+    /// <param name="seed">The seed of the weights and the batch order.</param>
     public static List<InitResult> Run<T>(Dataset train, IReadOnlyList<int> sizes, string activation, string loss,
         IReadOnlyList<string> schemes, int batch, int epochs, Func<Optimizer<T>> optimizer, int seed)
         where T : unmanaged, IFloatingPointIeee754<T>

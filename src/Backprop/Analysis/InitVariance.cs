@@ -18,17 +18,27 @@ public sealed record LayerVariance(int Layer, int FanIn, int FanOut)
 {
     /// <summary>The variance the scheme aims for, and that of the drawn weights.</summary>
     public double TargetWeightVariance { get; init; }
+    /// <summary>The variance of the weights actually drawn.</summary>
     public double WeightVariance { get; init; }
 
+    /// <summary>E[Z_l²] measured on the batch.</summary>
     public double ForwardMeasured { get; init; }
+    /// <summary>E[Z_l²] as the theory above predicts from the layer below.</summary>
     public double ForwardTheory { get; init; }
+    /// <summary>E[dA_{l−1}²] measured on the batch.</summary>
     public double BackwardMeasured { get; init; }
+    /// <summary>E[dA_{l−1}²] as the theory predicts from Δ_l.</summary>
     public double BackwardTheory { get; init; }
 }
 
+/// <summary>Measures activation and gradient variances layer by layer against the theory of Xavier and He.</summary>
 public static class InitVariance
 {
     /// <summary>One forward and backward pass of a freshly initialized network built with <paramref name="scheme"/>.</summary>
+    /// <param name="network">The freshly initialized network.</param>
+    /// <param name="scheme">The initializer it was built with (for the target variance).</param>
+    /// <param name="x">The batch.</param>
+    /// <param name="targets">Its targets.</param>
     public static List<LayerVariance> Measure<T>(Network<T> network, string scheme, Matrix<T> x, Matrix<T> targets)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

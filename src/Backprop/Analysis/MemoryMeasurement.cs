@@ -15,9 +15,15 @@ namespace Backprop.Analysis;
 /// </summary>
 public sealed record MemoryMeasurement(long LibraryBytes, long LibraryBuffers, long ManagedBytes, long PeakBefore, long PeakAfter)
 {
+    /// <summary>How much the peak resident memory grew during the step.</summary>
     public long PeakGrowth => PeakAfter - PeakBefore;
 
     /// <summary>Builds the network, its optimizer and trainer, and runs one training step on one batch of <paramref name="batch"/> examples.</summary>
+    /// <param name="spec">The network.</param>
+    /// <param name="data">Where the batch comes from.</param>
+    /// <param name="batch">Examples in the batch.</param>
+    /// <param name="optimizer">Makes the optimizer.</param>
+    /// <param name="seed">The seed of the weights.</param>
     public static MemoryMeasurement OfOneStep<T>(NetworkSpec spec, Dataset data, int batch, Func<Optimizer<T>> optimizer, int seed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -5,7 +5,7 @@ using Backprop.Tensors;
 namespace Backprop.Analysis;
 
 /// <summary>The few statistics of a matrix the analyses report, computed in double.</summary>
-public static class Moments
+internal static class Moments
 {
     /// <summary>Frobenius norm ‖M‖ = √Σ m².</summary>
     public static double Norm<T>(Matrix<T> m) where T : unmanaged, IFloatingPointIeee754<T> => Math.Sqrt(SumOfSquares(m.Span));

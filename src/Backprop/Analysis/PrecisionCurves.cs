@@ -19,6 +19,16 @@ public sealed record PrecisionRun(string Label, IReadOnlyList<double> Losses, do
 /// </summary>
 public static class PrecisionCurves
 {
+    /// <summary>The three runs: float32, 16-bit without scaling, 16-bit with <paramref name="lossScale"/>.</summary>
+    /// <param name="spec">The network.</param>
+    /// <param name="train">The training data.</param>
+    /// <param name="test">The data the loss curves are measured on.</param>
+    /// <param name="batch">Examples per batch.</param>
+    /// <param name="epochs">Epochs per run.</param>
+    /// <param name="optimizer">Makes a fresh optimizer for each run.</param>
+    /// <param name="format">The 16-bit storage format.</param>
+    /// <param name="lossScale">The loss scale of the third run: dynamic, none, or a number.</param>
+    /// <param name="seed">The seed of the weights and batch order.</param>
     public static List<PrecisionRun> Run(NetworkSpec spec, Dataset train, Dataset test, int batch, int epochs,
         Func<Optimizer<float>> optimizer, StorageFormat format, string lossScale, int seed)
     {
@@ -50,6 +60,7 @@ public static class PrecisionCurves
 
         public double ZeroShare => _values == 0 ? 0 : (double)_zeros / _values;
 
+        /// <inheritdoc/>
         public override void Step(IReadOnlyList<Parameter<float>> parameters)
         {
             foreach (var p in parameters.Where(p => p.Name == "W"))

@@ -8,6 +8,10 @@ namespace Backprop.Analysis;
 /// <summary>A fixed batch the analyses measure on: the first examples of a data set (cycled when it has fewer).</summary>
 public static class ProbeBatch
 {
+    /// <summary>X and T for the first <paramref name="size"/> examples, encoded as the network's loss expects.</summary>
+    /// <param name="data">The data set.</param>
+    /// <param name="network">The network the batch is for.</param>
+    /// <param name="size">Examples in the batch.</param>
     public static (Matrix<T> X, Matrix<T> Targets) From<T>(Dataset data, Network<T> network, int size) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (size < 1) throw new BackpropException($"--batch must be at least 1, got {size}");

@@ -6,6 +6,7 @@ namespace Backprop.Analysis;
 /// <summary>Bytes one training step holds, by what they are for.</summary>
 public sealed record MemoryBreakdown(long Parameters, long Gradients, long OptimizerState, long Batch, long Activations, long Temporaries)
 {
+    /// <summary>All of it.</summary>
     public long Total => Parameters + Gradients + OptimizerState + Batch + Activations + Temporaries;
 }
 
@@ -24,6 +25,14 @@ public sealed record MemoryBreakdown(long Parameters, long Gradients, long Optim
 /// </summary>
 public static class TrainingMemory
 {
+    /// <summary>The bytes one training step of <paramref name="spec"/> holds, computed from the shapes alone.</summary>
+    /// <param name="spec">The network.</param>
+    /// <param name="inputs">Inputs per example.</param>
+    /// <param name="targetColumns">Columns of the target matrix.</param>
+    /// <param name="batch">Examples per batch.</param>
+    /// <param name="optimizer">The optimizer's name (its state is counted).</param>
+    /// <param name="precision">The number format.</param>
+    /// <param name="momentum">SGD's momentum (0: no velocity).</param>
     public static MemoryBreakdown Predict(NetworkSpec spec, int inputs, int targetColumns, int batch, string optimizer, Precision precision, double momentum = 0)
     {
         if (batch < 1) throw new BackpropException($"--batch must be at least 1, got {batch}");

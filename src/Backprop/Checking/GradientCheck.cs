@@ -6,6 +6,7 @@ namespace Backprop.Checking;
 /// <summary>How one parameter tensor's analytic gradient compares with finite differences.</summary>
 public sealed record TensorCheck(int Layer, string Parameter, int Count, double MaxAbsoluteError, double MaxRelativeError)
 {
+    /// <summary>"layer L name", for messages.</summary>
     public string Name => $"layer {Layer} {Parameter}";
 }
 
@@ -18,9 +19,16 @@ public sealed record TensorCheck(int Layer, string Parameter, int Count, double 
 /// </summary>
 public static class GradientCheck
 {
+    /// <summary>h, the finite-difference step.</summary>
     public const double Step = 1e-4;
+    /// <summary>The floor of the relative error's denominator.</summary>
     public const double Floor = 1e-4;
 
+    /// <summary>Compares every parameter's gradient (and ∂L/∂X when asked) with finite differences.</summary>
+    /// <param name="network">A float64 network; its weights are restored after each nudge.</param>
+    /// <param name="x">The batch.</param>
+    /// <param name="targets">Its targets.</param>
+    /// <param name="includeInputs">Whether to check ∂L/∂X too.</param>
     public static IReadOnlyList<TensorCheck> Run(Network<double> network, Matrix<double> x, Matrix<double> targets, bool includeInputs = false)
     {
         network.ComputeGradients(x, targets, needInputGradient: includeInputs);

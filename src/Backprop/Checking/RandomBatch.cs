@@ -7,6 +7,10 @@ namespace Backprop.Checking;
 /// <summary>A seeded random batch that fits a network and its loss, for checks when no data is given.</summary>
 public static class RandomBatch
 {
+    /// <summary>X in [−1, 1] and targets that fit the network's loss.</summary>
+    /// <param name="network">The network.</param>
+    /// <param name="rows">Examples.</param>
+    /// <param name="seed">The seed.</param>
     public static (Matrix<double> X, Matrix<double> T) For(Network<double> network, int rows, int seed)
     {
         var rng = new Random(seed);

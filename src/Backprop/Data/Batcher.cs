@@ -19,6 +19,11 @@ public enum TargetEncoding
 /// <summary>Copies examples into the batch matrices X and T, in the network's precision.</summary>
 public static class Batcher
 {
+    /// <summary>How the data's labels or targets become T for this loss and number of outputs.</summary>
+    /// <param name="data">The data set.</param>
+    /// <param name="loss">The loss's name.</param>
+    /// <param name="outputs">The network's outputs.</param>
+    /// <exception cref="BackpropException">The data do not fit the outputs.</exception>
     public static TargetEncoding EncodingFor(Dataset data, string loss, int outputs)
     {
         if (!data.IsClassification)
@@ -39,6 +44,13 @@ public static class Batcher
         return loss == "cross_entropy" ? TargetEncoding.ClassIndex : TargetEncoding.OneHot;
     }
 
+    /// <summary>Fills X and T with the examples at <paramref name="indices"/>, reshaping both.</summary>
+    /// <param name="data">The data set.</param>
+    /// <param name="indices">The examples, in batch order.</param>
+    /// <param name="encoding">How targets are written.</param>
+    /// <param name="x">Receives the features.</param>
+    /// <param name="t">Receives the targets.</param>
+    /// <param name="outputs">The network's outputs.</param>
     public static void Fill<T>(Dataset data, ReadOnlySpan<int> indices, TargetEncoding encoding, Matrix<T> x, Matrix<T> t, int outputs)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

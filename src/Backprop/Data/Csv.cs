@@ -9,6 +9,9 @@ namespace Backprop.Data;
 /// </summary>
 public static class Csv
 {
+    /// <summary>Reads a numeric CSV file: one row per line, an optional header line.</summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="BackpropException">Missing file, ragged rows or a field that is not a number; the message names the line.</exception>
     public static double[][] ReadNumbers(string path)
     {
         if (!File.Exists(path)) throw new BackpropException($"{path}: file not found");

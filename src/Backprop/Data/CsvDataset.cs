@@ -6,6 +6,8 @@ namespace Backprop.Data;
 /// </summary>
 public static class CsvDataset
 {
+    /// <param name="path">The CSV file.</param>
+    /// <param name="labelColumn">The label's column from 0; −1 for the last.</param>
     public static Dataset Load(string path, int labelColumn = -1)
     {
         var rows = Csv.ReadNumbers(path);

@@ -3,6 +3,8 @@ namespace Backprop.Data;
 /// <summary>Resolves the --data argument: a built-in set, "fashion-mnist", or a CSV file.</summary>
 public static class DataSources
 {
+    /// <param name="data">A built-in name (<see cref="Synthetic.Names"/>), <c>fashion-mnist</c>, or a CSV path.</param>
+    /// <param name="seed">The seed of the synthetic sets and of the CSV split.</param>
     public static (Dataset Train, Dataset Test) Load(string data, int seed = 1)
     {
         if (data == "fashion-mnist") return FashionMnist.Load();

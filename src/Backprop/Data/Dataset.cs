@@ -6,6 +6,13 @@ namespace Backprop.Data;
 /// </summary>
 public sealed class Dataset
 {
+    /// <summary>A classification set.</summary>
+    /// <param name="name">Names the set in messages.</param>
+    /// <param name="features">The features, row after row.</param>
+    /// <param name="featureCount">Features per example.</param>
+    /// <param name="labels">The class of each example, from 0.</param>
+    /// <param name="classes">The number of classes.</param>
+    /// <param name="classNames">A name per class; null for 0, 1, ….</param>
     public Dataset(string name, float[] features, int featureCount, int[] labels, int classes, string[]? classNames = null)
         : this(name, features, featureCount)
     {
@@ -15,6 +22,12 @@ public sealed class Dataset
         ClassNames = classNames ?? [.. Enumerable.Range(0, classes).Select(c => c.ToString())];
     }
 
+    /// <summary>A regression set.</summary>
+    /// <param name="name">Names the set in messages.</param>
+    /// <param name="features">The features, row after row.</param>
+    /// <param name="featureCount">Features per example.</param>
+    /// <param name="targets">The target values, row after row.</param>
+    /// <param name="targetWidth">Target values per example.</param>
     public Dataset(string name, float[] features, int featureCount, float[] targets, int targetWidth)
         : this(name, features, featureCount)
     {
@@ -33,20 +46,32 @@ public sealed class Dataset
         Count = features.Length / featureCount;
     }
 
+    /// <summary>Names the set in messages.</summary>
     public string Name { get; }
+    /// <summary>The number of examples.</summary>
     public int Count { get; }
+    /// <summary>Features per example.</summary>
     public int FeatureCount { get; }
+    /// <summary>The features, row after row (Count·FeatureCount values).</summary>
     public float[] Features { get; }
+    /// <summary>The class of each example; null for regression.</summary>
     public int[]? Labels { get; }
+    /// <summary>The number of classes (0 for regression).</summary>
     public int Classes { get; }
+    /// <summary>A name per class.</summary>
     public string[] ClassNames { get; } = [];
+    /// <summary>The target values, row after row; null for classification.</summary>
     public float[]? Targets { get; }
+    /// <summary>Target values per example (0 for classification).</summary>
     public int TargetWidth { get; }
+    /// <summary>True when the examples have labels.</summary>
     public bool IsClassification => Labels is not null;
 
     /// <summary>Outputs a network needs for this data: one per class (two classes may also use one logit), or the target width.</summary>
     public int OutputCount => IsClassification ? Classes : TargetWidth;
 
+    /// <summary>The features of example <paramref name="i"/>.</summary>
+    /// <param name="i">The example, from 0.</param>
     public ReadOnlySpan<float> Row(int i) => Features.AsSpan(i * FeatureCount, FeatureCount);
 
     /// <summary>The examples at <paramref name="indices"/>, in that order.</summary>
@@ -71,6 +96,8 @@ public sealed class Dataset
         return (Subset(order[testCount..], Name + " (train)"), Subset(order[..testCount], Name + " (test)"));
     }
 
+    /// <summary>The first <paramref name="count"/> examples (all when there are fewer).</summary>
+    /// <param name="count">At least 1.</param>
     public Dataset Take(int count) =>
         count < 1 ? throw new BackpropException($"{Name}: cannot take {count} examples (at least 1)")
         : count >= Count ? this : Subset([.. Enumerable.Range(0, count)]);

@@ -3,11 +3,15 @@ namespace Backprop.Data;
 /// <summary>Fashion-MNIST: 28×28 grey images of clothes in 10 classes, 60,000 to train and 10,000 to test.</summary>
 public static class FashionMnist
 {
+    /// <summary>Where Debian's dataset-fashion-mnist package puts the files.</summary>
     public const string DebianDirectory = "/usr/share/datasets/fashion-mnist";
 
+    /// <summary>The ten classes, in label order.</summary>
     public static readonly string[] ClassNames =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
+    /// <summary>Whether the files are in <paramref name="directory"/>.</summary>
+    /// <param name="directory">Where to look.</param>
     public static bool IsInstalled(string directory = DebianDirectory) =>
         File.Exists(Path.Combine(directory, "train-images-idx3-ubyte.gz"));
 

@@ -8,7 +8,7 @@ namespace Backprop.Data;
 /// the element type (0x08 = unsigned byte) and fourth the number of dimensions, the big-endian sizes,
 /// then the data.
 /// </summary>
-public static class Idx
+internal static class Idx
 {
     public static (byte[] Data, int[] Shape) Read(string path)
     {

@@ -6,8 +6,12 @@ namespace Backprop.Data;
 /// </summary>
 public static class Synthetic
 {
+    /// <summary>The built-in sets.</summary>
     public static readonly string[] Names = ["xor", "circles", "spirals", "blobs"];
 
+    /// <summary>A built-in set by name, with its usual size.</summary>
+    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <param name="seed">The seed of its random points.</param>
     public static Dataset Create(string name, int seed = 1) => name switch
     {
         "xor" => Xor(),

@@ -11,12 +11,21 @@ namespace Backprop.Explain;
 /// </summary>
 public static class Examples
 {
+    /// <summary>One example: a network with its weights, a batch and its targets.</summary>
+    /// <param name="Name">The example's name, such as <c>article1</c>.</param>
+    /// <param name="Network">The network.</param>
+    /// <param name="X">The batch, one example per row.</param>
+    /// <param name="T">The targets.</param>
     public sealed record Example(string Name, NetworkSpec Network, double[][] X, double[][] T);
 
+    /// <summary>The names of the built-in examples.</summary>
     public static IReadOnlyList<string> Names { get; } = typeof(Examples).Assembly.GetManifestResourceNames()
         .Where(n => n.StartsWith("examples/", StringComparison.Ordinal) && n.EndsWith("/network.json", StringComparison.Ordinal))
         .Select(n => n.Split('/')[1]).Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>A built-in example by name.</summary>
+    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <exception cref="BackpropException">An unknown name.</exception>
     public static Example Load(string name)
     {
         if (!Names.Contains(name)) throw new BackpropException($"unknown example '{name}' (expected one of: {string.Join(", ", Names)})");

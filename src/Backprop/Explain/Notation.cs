@@ -12,7 +12,11 @@ public static class Notation
     private const string Superscripts = "⁰¹²³⁴⁵⁶⁷⁸⁹";
     private const string Subscripts = "₀₁₂₃₄₅₆₇₈₉";
 
+    /// <summary><paramref name="n"/> in superscript digits: 12 → ¹².</summary>
+    /// <param name="n">A non-negative number.</param>
     public static string Sup(int n) => Map(n, Superscripts);
+    /// <summary><paramref name="n"/> in subscript digits: 12 → ₁₂.</summary>
+    /// <param name="n">A non-negative number.</param>
     public static string Sub(int n) => Map(n, Subscripts);
 
     /// <summary>A 1-based index pair as subscripts: w¹₁₂ for (1, 2); a comma separates when either has two digits.</summary>

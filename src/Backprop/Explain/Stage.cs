@@ -10,6 +10,7 @@ public sealed record Stage(int K, string? Activation)
 {
     /// <summary>H^(k−1): the layer's input (X for k = 1).</summary>
     public required Matrix<double> Input { get; init; }
+    /// <summary>W^k, inputs × units.</summary>
     public required Matrix<double> W { get; init; }
     /// <summary>The bias row B^k (1 × units); the article repeats it for every batch row.</summary>
     public required Matrix<double> B { get; init; }
@@ -25,15 +26,20 @@ public sealed record Stage(int K, string? Activation)
     public required Matrix<double> DH { get; init; }
     /// <summary>Δ^k = ∂E/∂L^k.</summary>
     public required Matrix<double> Delta { get; init; }
+    /// <summary>∂E/∂W^k = (H^(k−1))ᵀ·Δ^k.</summary>
     public required Matrix<double> DW { get; init; }
+    /// <summary>∂E/∂B^k: the column sums of Δ^k.</summary>
     public required Matrix<double> DB { get; init; }
     /// <summary>∂E/∂H^(k−1) = Δ^k·(W^k)ᵀ (∂E/∂X for k = 1).</summary>
     public required Matrix<double> DInput { get; init; }
 
+    /// <summary>Inputs of the dense layer.</summary>
     public int Inputs => W.Rows;
+    /// <summary>Units (outputs) of the dense layer.</summary>
     public int Units => W.Cols;
 
     /// <summary>The key of this stage's input in <see cref="Trace.Get"/>: X, or H of the stage below.</summary>
     public string InputKey => K == 1 ? "X" : $"H{K - 1}";
+    /// <summary>The symbol of this stage's input: X, or H with the layer below as superscript.</summary>
     public string InputSymbol => K == 1 ? "X" : "H" + Notation.Sup(K - 1);
 }

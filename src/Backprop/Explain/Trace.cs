@@ -50,18 +50,24 @@ public sealed class Trace
 
     /// <summary>Machine epsilon of the precision the network ran in: identity checks allow rounding of this size.</summary>
     public double Epsilon { get; }
+    /// <summary>The batch X, one example per row.</summary>
     public Matrix<double> X { get; }
+    /// <summary>The targets T.</summary>
     public Matrix<double> Targets { get; }
+    /// <summary>The loss E of the batch.</summary>
     public double Loss { get; }
     /// <summary>The network format's loss name: sse, half_sse, mse, cross_entropy, bce_with_logits.</summary>
     public string LossName { get; }
     /// <summary>∂E/∂Y; for half_sse this is the second article's δ = y − t.</summary>
     public Matrix<double> LossGradient { get; }
+    /// <summary>One stage per dense layer, from the first (k = 1).</summary>
     public IReadOnlyList<Stage> Stages { get; }
+    /// <summary>The outputs Y.</summary>
     public Matrix<double> Y => Stages[^1].H;
 
     /// <summary>The reference of output m's target for example b; null when targets are class indices, not shaped like the outputs.</summary>
     public string? TargetRef(int b, int m) => Targets.Cols == Y.Cols ? $"T:{b}:{m}" : null;
+    /// <summary>The number of examples in the batch.</summary>
     public int Batch => X.Rows;
 
     /// <summary>
@@ -89,6 +95,8 @@ public sealed class Trace
         return product;
     }
 
+    /// <summary>The Frobenius norm: the square root of the sum of squares.</summary>
+    /// <param name="m">The matrix.</param>
     public static double Norm(Matrix<double> m)
     {
         double sum = 0;

@@ -8,6 +8,10 @@ namespace Backprop.IO;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="text"/> (UTF-8, no BOM) atomically.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="text">The content.</param>
+    /// <exception cref="BackpropException">The file cannot be written; an earlier file is left intact.</exception>
     public static void WriteAllText(string path, string text) => Write(path, stream =>
     {
         using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
@@ -35,6 +39,10 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes what <paramref name="write"/> puts in the stream atomically.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="write">Writes the content.</param>
+    /// <exception cref="BackpropException">The file cannot be written; an earlier file is left intact.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);

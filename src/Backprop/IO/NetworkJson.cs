@@ -14,12 +14,19 @@ public static class NetworkJson
     private static readonly string[] LayerFields = ["type", "inputs", "outputs", "weights", "bias", "init", "slope"];
     private static readonly string[] TopFields = ["format", "layers", "loss", "seed"];
 
+    /// <summary>Reads a network file.</summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="BackpropException">The file is missing or not a valid network; the message names the line, layer or field.</exception>
     public static NetworkSpec Load(string path)
     {
         if (!File.Exists(path)) throw new BackpropException($"{path}: file not found");
         return Parse(File.ReadAllText(path), path);
     }
 
+    /// <summary>Reads the network format from text.</summary>
+    /// <param name="json">The text.</param>
+    /// <param name="source">Names the text in messages.</param>
+    /// <exception cref="BackpropException">Not a valid network; the message names the line, layer or field.</exception>
     public static NetworkSpec Parse(string json, string source = "network")
     {
         JsonDocument document;
@@ -106,6 +113,7 @@ public static class NetworkJson
     private static string FirstSentence(string message) => message.Split(". ")[0].TrimEnd('.');
 
     /// <summary>The format as text: one layer per line group, one weight row per line, numbers round-trip exactly.</summary>
+    /// <param name="spec">The network.</param>
     public static string Write(NetworkSpec spec)
     {
         var sb = new StringBuilder();
@@ -133,11 +141,15 @@ public static class NetworkJson
         return sb.Append("\n}\n").ToString();
     }
 
+    /// <summary>Writes <paramref name="spec"/> to <paramref name="path"/> atomically.</summary>
+    /// <param name="spec">The network.</param>
+    /// <param name="path">The file.</param>
     public static void Save(NetworkSpec spec, string path) => AtomicFile.WriteAllText(path, Write(spec));
 
     private static string NumberArray(double[] values) => "[" + string.Join(", ", values.Select(Format)) + "]";
 
     /// <summary>Shortest text that reads back as the same double ("R" semantics); non-finite values are refused.</summary>
+    /// <param name="v">A finite number.</param>
     public static string Format(double v) =>
         double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : throw new BackpropException($"cannot write {v} to a network file");
 }

@@ -9,8 +9,10 @@ namespace Backprop.Losses;
 /// </summary>
 public sealed class BceWithLogits<T> : Loss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <inheritdoc/>
     public override string Name => "bce_with_logits";
 
+    /// <inheritdoc/>
     protected override double Evaluate(Matrix<T> y, Matrix<T> targets, Matrix<T> gradient)
     {
         var ys = y.Span;

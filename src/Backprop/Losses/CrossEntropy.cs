@@ -10,10 +10,12 @@ namespace Backprop.Losses;
 /// </summary>
 public sealed class CrossEntropy<T> : Loss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <inheritdoc/>
     public override string Name => "cross_entropy";
 
     private static bool IsClassIndices(Matrix<T> y, Matrix<T> targets) => targets.Cols == 1 && y.Cols > 1;
 
+    /// <inheritdoc/>
     protected override void CheckTargets(Matrix<T> y, Matrix<T> targets)
     {
         if (!IsClassIndices(y, targets))
@@ -31,6 +33,7 @@ public sealed class CrossEntropy<T> : Loss<T> where T : unmanaged, IFloatingPoin
         }
     }
 
+    /// <inheritdoc/>
     protected override double Evaluate(Matrix<T> y, Matrix<T> targets, Matrix<T> gradient)
     {
         bool indices = IsClassIndices(y, targets);

@@ -10,12 +10,26 @@ namespace Backprop.Losses;
 /// </summary>
 public sealed class SquaredError<T>(SquaredError<T>.Reduction reduction) : Loss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public enum Reduction { Sum, HalfSum, Mean }
+    /// <summary>How the squares are reduced over the batch.</summary>
+    public enum Reduction
+    {
+        /// <summary>Σ(Y−T)²: sse.</summary>
+        Sum,
 
+        /// <summary>½Σ(Y−T)²: half_sse.</summary>
+        HalfSum,
+
+        /// <summary>Σ(Y−T)²/(B·K): mse.</summary>
+        Mean,
+    }
+
+    /// <inheritdoc/>
     public override string Name => reduction switch { Reduction.Sum => "sse", Reduction.HalfSum => "half_sse", _ => "mse" };
 
+    /// <inheritdoc/>
     public override bool SumsOverBatch => reduction != Reduction.Mean;
 
+    /// <inheritdoc/>
     protected override double Evaluate(Matrix<T> y, Matrix<T> targets, Matrix<T> gradient)
     {
         double scale = reduction switch { Reduction.Sum => 1, Reduction.HalfSum => 0.5, _ => 1.0 / y.Length };

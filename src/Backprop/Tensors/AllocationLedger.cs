@@ -32,6 +32,7 @@ public sealed class AllocationLedger : IDisposable
         }
     }
 
+    /// <summary>Stops counting (the outer ledger, if any, becomes the current one).</summary>
     public void Dispose()
     {
         if (Current.Value == this) Current.Value = _outer;

@@ -10,11 +10,17 @@ namespace Backprop.Tensors;
 /// </summary>
 public enum StorageFormat
 {
+    /// <summary>32-bit IEEE floats: nothing is rounded.</summary>
     Float32,
+
+    /// <summary>IEEE half precision: 5 exponent bits, 10 significand bits.</summary>
     Float16,
+
+    /// <summary>bfloat16: float32's 8 exponent bits, 7 significand bits.</summary>
     BFloat16,
 }
 
+/// <summary>Sizes, names and rounding of the storage formats.</summary>
 public static class StorageFormats
 {
     /// <summary>The smallest positive float16 (a subnormal): 2⁻²⁴. Anything below half of it rounds to zero.</summary>
@@ -26,8 +32,12 @@ public static class StorageFormats
     /// <summary>The largest finite float16.</summary>
     public const double Float16Max = 65504;
 
+    /// <summary>Bytes per stored value.</summary>
+    /// <param name="format">The format.</param>
     public static int Bytes(StorageFormat format) => format == StorageFormat.Float32 ? 4 : 2;
 
+    /// <summary>The format's name: f32, fp16 or bf16.</summary>
+    /// <param name="format">The format.</param>
     public static string Name(StorageFormat format) => format switch
     {
         StorageFormat.Float16 => "fp16",

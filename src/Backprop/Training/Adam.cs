@@ -14,6 +14,7 @@ public sealed class Adam<T>(double learningRate, double beta1 = 0.9, double beta
     private T[][]? _m, _v;
     private int _t;
 
+    /// <inheritdoc/>
     public override void Step(IReadOnlyList<Parameter<T>> parameters)
     {
         // Moments as matrix buffers, so the library's memory accounting sees the optimizer state.

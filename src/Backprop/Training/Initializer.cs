@@ -13,9 +13,13 @@ namespace Backprop.Training;
 /// </summary>
 public static class Initializer
 {
+    /// <summary>The scheme names (also accepted: glorot for xavier, kaiming for he).</summary>
     public static readonly string[] Names = ["naive", "xavier", "xavier_uniform", "xavier_normal", "he", "he_normal", "he_uniform"];
 
     /// <summary>The variance of W the scheme aims for.</summary>
+    /// <param name="scheme">One of <see cref="Names"/>.</param>
+    /// <param name="fanIn">Inputs of the layer.</param>
+    /// <param name="fanOut">Outputs of the layer.</param>
     public static double Variance(string scheme, int fanIn, int fanOut) => Canonical(scheme) switch
     {
         "naive" => 0.1 * 0.1 / 3,
@@ -23,6 +27,10 @@ public static class Initializer
         _ => 2.0 / fanIn,
     };
 
+    /// <summary>Draws every weight of <paramref name="weights"/> from the scheme.</summary>
+    /// <param name="weights">W, fan_in × fan_out.</param>
+    /// <param name="scheme">One of <see cref="Names"/>.</param>
+    /// <param name="rng">The generator to draw from.</param>
     public static void Fill<T>(Matrix<T> weights, string scheme, Random rng) where T : unmanaged, IFloatingPointIeee754<T>
     {
         string name = Canonical(scheme);
@@ -36,6 +44,7 @@ public static class Initializer
     }
 
     /// <summary>Box–Muller: one N(0, 1) draw from two uniforms.</summary>
+    /// <param name="rng">The generator.</param>
     public static double StandardNormal(Random rng)
     {
         double u1 = 1.0 - rng.NextDouble(); // (0, 1]: keeps log finite

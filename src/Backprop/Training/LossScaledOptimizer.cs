@@ -16,6 +16,10 @@ public sealed class LossScaledOptimizer<T> : Optimizer<T> where T : unmanaged, I
     private readonly Optimizer<T> _inner;
     private readonly Network<T> _network;
 
+    /// <summary>Wraps <paramref name="inner"/>; sets the network's gradient scale to the scaler's.</summary>
+    /// <param name="inner">The optimizer that updates the weights.</param>
+    /// <param name="network">The network whose gradients are scaled.</param>
+    /// <param name="scaler">Chooses the scale.</param>
     public LossScaledOptimizer(Optimizer<T> inner, Network<T> network, LossScaler scaler) : base(inner.LearningRate)
     {
         _inner = inner;
@@ -24,8 +28,10 @@ public sealed class LossScaledOptimizer<T> : Optimizer<T> where T : unmanaged, I
         network.GradientScale = scaler.Scale;
     }
 
+    /// <summary>The scaler.</summary>
     public LossScaler Scaler { get; }
 
+    /// <inheritdoc/>
     public override void Step(IReadOnlyList<Parameter<T>> parameters)
     {
         if (Scaler.Update(HasInfOrNaN(parameters)))

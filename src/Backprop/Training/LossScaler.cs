@@ -27,6 +27,8 @@ public sealed class LossScaler
         return new LossScaler(initialScale, growthFactor, backoffFactor, growthInterval);
     }
 
+    /// <summary>A scaler that keeps <paramref name="scale"/> (and still skips steps with infinite or NaN gradients).</summary>
+    /// <param name="scale">The scale.</param>
     public static LossScaler Fixed(double scale) => new(scale, 1, 1, int.MaxValue);
 
     /// <summary>Parses --loss-scale: "dynamic", "none" (a fixed scale of 1) or a number.</summary>
@@ -38,16 +40,23 @@ public sealed class LossScaler
         _ => throw new BackpropException($"--loss-scale '{text}': expected dynamic, none, or a positive number such as 1024"),
     };
 
+    /// <summary>The current scale.</summary>
     public double Scale { get; private set; }
+    /// <summary>What the scale is multiplied by after <see cref="GrowthInterval"/> clean steps.</summary>
     public double GrowthFactor { get; }
+    /// <summary>What the scale is multiplied by after a step with infinite or NaN gradients.</summary>
     public double BackoffFactor { get; }
+    /// <summary>Clean steps in a row before the scale grows.</summary>
     public int GrowthInterval { get; }
+    /// <summary>True when the scale changes.</summary>
     public bool IsDynamic => GrowthFactor != 1;
 
     /// <summary>Clean steps in a row since the scale last changed (PyTorch's growth tracker).</summary>
     public int CleanSteps { get; private set; }
 
+    /// <summary>Steps skipped for infinite or NaN gradients.</summary>
     public long SkippedSteps { get; private set; }
+    /// <summary>Steps recorded.</summary>
     public long Steps { get; private set; }
 
     /// <summary>Records one step's outcome and adjusts the scale; returns whether the step may be applied.</summary>

@@ -5,7 +5,7 @@ using Backprop.Tensors;
 namespace Backprop.Training;
 
 /// <summary>Predicted classes from network outputs.</summary>
-public static class Metrics
+internal static class Metrics
 {
     /// <summary>The class of row r: the largest output, or for one output, which side of the threshold it is on.</summary>
     public static int Predict<T>(Matrix<T> y, int r, string loss) where T : unmanaged, IFloatingPointIeee754<T>

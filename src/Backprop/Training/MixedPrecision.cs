@@ -22,5 +22,7 @@ public static class MixedPrecision
         return new LossScaledOptimizer<T>(optimizer, network, LossScaler.Parse(lossScale ?? DefaultLossScale(format)));
     }
 
+    /// <summary>dynamic for float16, none for bfloat16.</summary>
+    /// <param name="format">The storage format.</param>
     public static string DefaultLossScale(StorageFormat format) => format == StorageFormat.Float16 ? "dynamic" : "none";
 }

@@ -9,6 +9,9 @@ namespace Backprop.Training;
 /// </summary>
 public sealed record Precision(string Name, bool IsDouble, StorageFormat Storage)
 {
+    /// <summary>f32, f64, fp16 or bf16 (and their long names).</summary>
+    /// <param name="name">The name.</param>
+    /// <exception cref="BackpropException">An unknown name.</exception>
     public static Precision Parse(string name) => name switch
     {
         "f64" or "float64" or "double" => new("f64", true, StorageFormat.Float32),
@@ -18,6 +21,7 @@ public sealed record Precision(string Name, bool IsDouble, StorageFormat Storage
         _ => throw new BackpropException($"unknown --precision '{name}' (expected f32, f64, fp16 or bf16)"),
     };
 
+    /// <summary>True for fp16 and bf16.</summary>
     public bool IsMixed => Storage != StorageFormat.Float32;
 
     /// <summary>Bytes per parameter, gradient and optimizer-state value.</summary>

@@ -13,9 +13,12 @@ public sealed class Sgd<T>(double learningRate, double momentum = 0, double weig
 {
     private T[][]? _velocity;
 
+    /// <summary>μ (0: none).</summary>
     public double Momentum { get; } = momentum;
+    /// <summary>λ.</summary>
     public double WeightDecay { get; } = weightDecay;
 
+    /// <inheritdoc/>
     public override void Step(IReadOnlyList<Parameter<T>> parameters)
     {
         T lr = T.CreateChecked(LearningRate), mu = T.CreateChecked(Momentum), decay = T.CreateChecked(WeightDecay);

@@ -12,6 +12,7 @@ namespace Backprop.Training;
 /// </summary>
 public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, Evaluation? Test, double Seconds, long Samples)
 {
+    /// <summary>Training examples per second of the epoch.</summary>
     public double SamplesPerSecond => Samples / Math.Max(Seconds, 1e-9);
 }
 
@@ -29,6 +30,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly List<Layers.Parameter<T>> _parameters;
     private int _epoch;
 
+    /// <summary>A trainer of <paramref name="network"/>.</summary>
+    /// <param name="network">The network to train.</param>
+    /// <param name="optimizer">Updates the weights after each batch.</param>
+    /// <param name="batchSize">Examples per batch.</param>
+    /// <param name="seed">The run's seed; the batch order is drawn from it.</param>
     public Trainer(Network<T> network, Optimizer<T> optimizer, int batchSize, int seed)
     {
         if (batchSize < 1) throw new BackpropException($"--batch must be at least 1, got {batchSize}");
@@ -44,15 +50,22 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// weights were drawn from with the same seed (one Random(seed) for both would make the data order a
     /// function of the initial weights).
     /// </summary>
+    /// <param name="seed">The run's seed.</param>
     public static int ShuffleSeed(int seed) => seed ^ 0x5bd1e995;
 
+    /// <summary>The network trained.</summary>
     public Network<T> Network { get; }
+    /// <summary>The optimizer.</summary>
     public Optimizer<T> Optimizer { get; }
+    /// <summary>Examples per batch.</summary>
     public int BatchSize { get; }
 
     /// <summary>Called after each batch with (batches done, batches in the epoch, examples done).</summary>
     public Action<int, int, long>? BatchCompleted { get; set; }
 
+    /// <summary>One pass over <paramref name="train"/> in a new seeded order, then an evaluation of <paramref name="test"/>.</summary>
+    /// <param name="train">The training data.</param>
+    /// <param name="test">Data to evaluate after the epoch (its result is the report's Test), or null.</param>
     public EpochReport TrainEpoch(Dataset train, Dataset? test = null)
     {
         _epoch++;
@@ -81,8 +94,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Loss, accuracy and confusion matrix over a whole data set, without touching the weights.</summary>
+    /// <param name="data">The data set.</param>
+    /// <param name="batchSize">Examples per forward pass.</param>
     public Evaluation Evaluate(Dataset data, int batchSize = 1000) => Evaluate(Network, data, batchSize);
 
+    /// <summary>Loss, accuracy and confusion matrix of <paramref name="network"/> over a whole data set.</summary>
+    /// <param name="network">The network (its training buffers are used).</param>
+    /// <param name="data">The data set.</param>
+    /// <param name="batchSize">Examples per forward pass.</param>
     public static Evaluation Evaluate(Network<T> network, Dataset data, int batchSize = 1000)
     {
         var encoding = Batcher.EncodingFor(data, network.Loss.Name, network.Outputs);

@@ -9,6 +9,7 @@ public sealed record PathFactor(string Symbol, string Ref, double Value);
 /// </summary>
 public sealed record GradientPath(int Example, IReadOnlyList<PathFactor> Factors, IReadOnlyList<int> Units)
 {
+    /// <summary>The product of the factors: this path's share of the gradient.</summary>
     public double Product => Factors.Aggregate(1.0, (p, f) => p * f.Value);
 
     /// <summary>The product as one trace reference (factors joined by '*'), "1" for an empty path.</summary>

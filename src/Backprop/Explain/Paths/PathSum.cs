@@ -8,10 +8,12 @@ namespace Backprop.Explain.Paths;
 /// </summary>
 public sealed record PathSum(PathTarget Target, BigInteger Count, IReadOnlyList<GradientPath> Listed, double Total, double MatrixValue)
 {
+    /// <summary>True when every path is listed.</summary>
     public bool Complete => Count == Listed.Count;
 
     /// <summary>The sum of the listed paths (equal to <see cref="Total"/> when the list is complete).</summary>
     public double ListedSum => Listed.Sum(p => p.Product);
 
+    /// <summary>|Total − MatrixValue|: how far the path sum is from the matrix result.</summary>
     public double Difference => Math.Abs(Total - MatrixValue);
 }

@@ -12,6 +12,9 @@ public static class PathSums
 {
     /// <param name="listAll">list every path when there are at most this many</param>
     /// <param name="top">otherwise, list this many with the largest |product|</param>
+    /// <summary>The gradient of <paramref name="target"/> as a sum over every path from it to the loss.</summary>
+    /// <param name="trace">The recorded pass.</param>
+    /// <param name="target">The weight, bias or input.</param>
     public static PathSum Explain(Trace trace, PathTarget target, int listAll = 64, int top = 10)
     {
         var examples = target.What == PathTarget.Kind.Input ? [target.Row] : Enumerable.Range(0, trace.Batch).ToArray();

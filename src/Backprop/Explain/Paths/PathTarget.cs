@@ -8,7 +8,18 @@ namespace Backprop.Explain.Paths;
 /// </summary>
 public sealed record PathTarget(PathTarget.Kind What, int Layer, int Row, int Col)
 {
-    public enum Kind { Weight, Bias, Input }
+    /// <summary>What kind of number a target is.</summary>
+    public enum Kind
+    {
+        /// <summary>A weight w^k_ij.</summary>
+        Weight,
+
+        /// <summary>A bias b^k_j.</summary>
+        Bias,
+
+        /// <summary>An input x_i of one example.</summary>
+        Input,
+    }
 
     /// <summary>The symbol the articles would use: w¹₁₂, b¹₂, x₁ (with the example for an input).</summary>
     public string Symbol => What switch

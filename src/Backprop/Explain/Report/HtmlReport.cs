@@ -31,6 +31,12 @@ public static class HtmlReport
         @media print { figure { break-inside: avoid; } .step { break-inside: avoid; } }
         """;
 
+    /// <summary>The page as text.</summary>
+    /// <param name="trace">The recorded pass.</param>
+    /// <param name="steps">The step walk of <paramref name="trace"/>.</param>
+    /// <param name="paths">A path sum to include, or null.</param>
+    /// <param name="diagrams">Whether to include the diagrams.</param>
+    /// <param name="node">Layer k (from 1) and unit j (from 0) for the node diagrams; null for the default.</param>
     public static string Write(Trace trace, IReadOnlyList<TraceStep> steps, PathSum? paths, bool diagrams, (int K, int J)? node = null)
     {
         var sb = new StringBuilder();

@@ -9,6 +9,10 @@ namespace Backprop.Explain.Report;
 /// <summary>The step walk (and a path sum, when asked) as JSON with full-precision numbers, for programs and tests.</summary>
 public static class JsonTrace
 {
+    /// <summary>The JSON text.</summary>
+    /// <param name="trace">The recorded pass.</param>
+    /// <param name="steps">The step walk of <paramref name="trace"/>.</param>
+    /// <param name="paths">A path sum to include, or null.</param>
     public static string Write(Trace trace, IReadOnlyList<TraceStep> steps, PathSum? paths = null)
     {
         using var stream = new MemoryStream();

@@ -7,6 +7,9 @@ namespace Backprop.Explain.Report;
 /// <summary>The step walk and path sums as Markdown: headings per step, matrices in fenced blocks, checks in words.</summary>
 public static class MarkdownTrace
 {
+    /// <summary>The step walk as Markdown.</summary>
+    /// <param name="trace">The recorded pass.</param>
+    /// <param name="steps">The step walk of <paramref name="trace"/>.</param>
     public static string Write(Trace trace, IReadOnlyList<TraceStep> steps)
     {
         var sb = new StringBuilder($"# Backpropagation, step by step\n\nBatch of {trace.Batch}, loss {trace.LossName}, E = {Notation.Number(trace.Loss)}.\n");
@@ -23,6 +26,8 @@ public static class MarkdownTrace
         return sb.ToString();
     }
 
+    /// <summary>A path sum as Markdown.</summary>
+    /// <param name="sum">The path sum.</param>
     public static string Write(PathSum sum) =>
         $"# Paths to ∂E/∂{sum.Target.Symbol}\n\n```\n{PathSumText.Write(sum)}```\n";
 }

@@ -6,6 +6,8 @@ namespace Backprop.Explain.Report;
 /// <summary>A path sum as plain lines: one path per line with its factors and product, then the total beside the matrix result.</summary>
 public static class PathSumText
 {
+    /// <summary>The path sum as text lines.</summary>
+    /// <param name="sum">The path sum.</param>
     public static string Write(PathSum sum)
     {
         var sb = new StringBuilder();
@@ -25,6 +27,8 @@ public static class PathSumText
     public static string Path(GradientPath p) =>
         $"example {p.Example + 1}: " + string.Join(" × ", p.Factors.Select(f => $"{f.Symbol} {Notation.Number(f.Value)}")) + $" = {Notation.Number(p.Product)}";
 
+    /// <summary>The symbol of the matrix gradient the target belongs to: ∂E/∂W¹, ∂E/∂B¹ or ∂E/∂X.</summary>
+    /// <param name="t">The target.</param>
     public static string MatrixName(PathTarget t) => t.What switch
     {
         PathTarget.Kind.Weight => $"(∂E/∂W{Notation.Sup(t.Layer)})[{t.Row + 1},{t.Col + 1}]",

@@ -21,9 +21,20 @@ public sealed class Equation
 
     private readonly List<Token> _tokens = [];
 
+    /// <summary>Adds a symbol such as W¹ or (H¹)ᵀ.</summary>
+    /// <param name="name">The letter.</param>
+    /// <param name="layer">The layer superscript, or null.</param>
+    /// <param name="transposed">Whether to write it transposed.</param>
     public Equation Sym(string name, int? layer = null, bool transposed = false) => Add(new Symbol(name, layer, transposed));
+    /// <summary>Adds a gradient ∂E/∂name.</summary>
+    /// <param name="name">The letter.</param>
+    /// <param name="layer">The layer superscript, or null.</param>
     public Equation Grad(string name, int? layer = null) => Add(new Gradient(new Symbol(name, layer, false)));
+    /// <summary>Adds an operator such as =, +, · or ∘.</summary>
+    /// <param name="text">The operator.</param>
     public Equation Op(string text) => Add(new Operator(text));
+    /// <summary>Adds a function name such as σ or σ′.</summary>
+    /// <param name="name">The function.</param>
     public Equation Fn(string name) => Add(new Function(name));
 
     /// <summary>X for layer 0's output, H^(k−1) otherwise: the input of dense layer k.</summary>
@@ -35,6 +46,7 @@ public sealed class Equation
         return this;
     }
 
+    /// <summary>The equation as plain text.</summary>
     public string Text
     {
         get
@@ -57,6 +69,7 @@ public sealed class Equation
 
     /// <summary>MathML for a display equation of its own; <see cref="InlineMathMl"/> for one inside a sentence.</summary>
     public string MathMl => ToMathMl("block");
+    /// <summary>MathML for an equation inside a sentence.</summary>
     public string InlineMathMl => ToMathMl("inline");
 
     private string ToMathMl(string display)
@@ -91,5 +104,6 @@ public sealed class Equation
         return $"<msup>{based}<mi mathvariant=\"normal\">T</mi></msup>";
     }
 
+    /// <summary>The equation as plain text (<see cref="Text"/>).</summary>
     public override string ToString() => Text;
 }

@@ -9,8 +9,17 @@ namespace Backprop.Explain.Steps;
 /// </summary>
 public static class StepTrace
 {
-    public const string Forward = "forward", LossPhase = "loss", Backward = "backward";
+    /// <summary>The phase of the forward steps.</summary>
+    public const string Forward = "forward";
 
+    /// <summary>The phase of the loss step.</summary>
+    public const string LossPhase = "loss";
+
+    /// <summary>The phase of the backward steps.</summary>
+    public const string Backward = "backward";
+
+    /// <summary>The steps of <paramref name="trace"/>, each identity checked.</summary>
+    /// <param name="trace">The recorded pass.</param>
     public static IReadOnlyList<TraceStep> Build(Trace trace)
     {
         var steps = new List<TraceStep>();

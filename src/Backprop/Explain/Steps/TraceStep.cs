@@ -5,12 +5,14 @@ namespace Backprop.Explain.Steps;
 /// <summary>A matrix shown in a step: its trace key (for data-ref), the articles' symbol and its values.</summary>
 public sealed record TraceMatrix(string Key, string Symbol, Matrix<double> Value)
 {
+    /// <summary>The shape as text, such as 2×3.</summary>
     public string Shape => Value.Shape;
 }
 
 /// <summary>An identity checked numerically: the largest difference between its two sides, and what rounding allows.</summary>
 public sealed record IdentityCheck(string Identity, double MaxError, double Tolerance)
 {
+    /// <summary>True when the error is within the tolerance.</summary>
     public bool Passed => MaxError <= Tolerance;
 }
 

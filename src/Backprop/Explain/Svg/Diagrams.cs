@@ -7,6 +7,10 @@ public static class Diagrams
 {
     /// <param name="target">the gradient whose paths a <see cref="DiagramKind.Paths"/> diagram shows (default w¹₁₁)</param>
     /// <param name="node">layer k (from 1) and unit j (from 0) for the single-node pictures (default the first hidden unit)</param>
+    /// <summary>The SVG text of one diagram.</summary>
+    /// <param name="trace">The recorded pass.</param>
+    /// <param name="kind">Which diagram.</param>
+    /// <param name="top">For paths: how many paths to draw when there are too many for all.</param>
     public static string Draw(Trace trace, DiagramKind kind, PathTarget? target = null, (int K, int J)? node = null, int top = 10)
     {
         bool large = NetworkLayout.TooLarge(trace);

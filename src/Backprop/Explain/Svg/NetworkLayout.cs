@@ -19,6 +19,7 @@ internal sealed class NetworkLayout
 
     /// <param name="gap">room between columns, where the column of weight boxes of each layer goes</param>
     /// <param name="weightHeight">height of one weight box</param>
+    /// <param name="trace">The recorded pass to lay out.</param>
     public NetworkLayout(Trace trace, double gap, double weightHeight)
     {
         WeightHeight = weightHeight;
