@@ -57,6 +57,19 @@ public class FitTests
     }
 
     [Fact]
+    public void ThePackageReadmeExample_LearnsXor()
+    {
+        // As in src/Backprop/README.md.
+        float[,] x = { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } };
+        int[] labels = { 0, 1, 1, 0 };
+        var net = NetworkSpec.Mlp([2, 8, 2], ActivationKind.Tanh, LossKind.CrossEntropy, seed: 1).Build<float>();
+        net.Fit(x, labels, new FitOptions { Epochs = 300, BatchSize = 4, LearningRate = 0.05 });
+        Assert.Equal(labels, net.PredictClasses(x));
+        var p = net.PredictProba(x);
+        for (int r = 0; r < 4; r++) Assert.True(p[r, labels[r]] > 0.5);
+    }
+
+    [Fact]
     public void Callback_IsCalledOncePerEpoch_InOrder()
     {
         var data = Synthetic.Circles(100, seed: 1);
