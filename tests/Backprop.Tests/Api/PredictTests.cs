@@ -79,19 +79,20 @@ public class PredictTests
         Assert.Throws<ArgumentException>(() => new Matrix<float>(2, 3, new float[24]));
     }
 
-    [Fact]
-    public void ParallelPredict_OnOneNetwork_EqualsSequentialResults()
+    [Theory]
+    [InlineData(4, 16, 3, 4000)]      // tiny products, one thread each
+    [InlineData(64, 300, 40, 300)]    // products large enough to split over the worker pool, k beyond one block
+    public void ParallelPredict_OnOneNetwork_EqualsSequentialResults(int inputs, int width, int maxRows, int calls)
     {
-        var net = Net("relu");
-        const int calls = 4000;
-        var inputs = Enumerable.Range(0, calls).Select(i => Matrix<float>.From(ApiData.Random(1 + i % 3, 4, seed: i, scale: 2))).ToArray();
-        var sequential = inputs.Select(x => net.Predict(x).ToArray()).ToArray();
+        var net = NetworkSpec.Mlp([inputs, width, width, 3], "relu", "cross_entropy", seed: 5).Build<float>();
+        var batches = Enumerable.Range(0, calls).Select(i => Matrix<float>.From(ApiData.Random(1 + i % maxRows, inputs, seed: i, scale: 2))).ToArray();
+        var sequential = batches.Select(x => net.Predict(x).ToArray()).ToArray();
         var parallel = new float[calls][];
-        Parallel.For(0, calls, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = net.Predict(inputs[i]).ToArray());
+        Parallel.For(0, calls, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = net.Predict(batches[i]).ToArray());
         int wrong = Enumerable.Range(0, calls).Count(i => !sequential[i].AsSpan().SequenceEqual(parallel[i]));
         Assert.Equal(0, wrong);
         // and each equals the training path's Forward on the same input
-        for (int i = 0; i < 50; i++) Assert.Equal(net.Forward(inputs[i]).ToArray(), sequential[i]);
+        for (int i = 0; i < 50; i++) Assert.Equal(net.Forward(batches[i]).ToArray(), sequential[i]);
     }
 
     [Fact]
