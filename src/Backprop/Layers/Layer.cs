@@ -9,6 +9,11 @@ namespace Backprop.Layers;
 /// gradients on the way. A layer keeps what it saw and produced, so a trace (and the diagrams)
 /// can read the very numbers that training used.
 /// </summary>
+/// <remarks>
+/// Forward and Backward write the layer's buffers, so one thread at a time may run them; the matrices they
+/// return and keep stay valid until the next call. <see cref="Model.Network{T}.Predict(Matrix{T})"/> reads
+/// only the parameters and may run on many threads at once.
+/// </remarks>
 public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The name in the network format: "dense", "sigmoid", "relu", …</summary>

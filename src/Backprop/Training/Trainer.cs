@@ -23,6 +23,7 @@ public sealed record Evaluation(double Loss, double Accuracy, int[,]? Confusion)
 /// Mini-batch training: each epoch shuffles the examples with a seeded generator, and for each batch
 /// runs forward, loss, backward and one optimizer step. Buffers are reused from batch to batch.
 /// </summary>
+/// <remarks>Not thread-safe: while it trains, no other thread may use its network.</remarks>
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Random _rng;
