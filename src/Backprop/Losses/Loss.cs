@@ -51,7 +51,7 @@ public abstract class Loss<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>The loss of that kind.</summary>
     /// <param name="kind">Which loss.</param>
-    public static Loss<T> Create(LossKind kind) => Create(Model.KindNames.Name(kind));
+    public static Loss<T> Create(LossKind kind) => Create(kind.Name());
 
     /// <summary>The loss of that format name.</summary>
     /// <param name="name">One of <see cref="Names"/>.</param>

@@ -18,3 +18,17 @@ public enum LossKind
     /// <summary><c>bce_with_logits</c>: the mean binary cross-entropy of sigmoid(Y); for two classes on one output, or several labels.</summary>
     BceWithLogits,
 }
+
+/// <summary>The network format's name of each <see cref="LossKind"/>.</summary>
+internal static class LossKinds
+{
+    public static string Name(this LossKind kind) => kind switch
+    {
+        LossKind.Sse => "sse",
+        LossKind.HalfSse => "half_sse",
+        LossKind.Mse => "mse",
+        LossKind.CrossEntropy => "cross_entropy",
+        LossKind.BceWithLogits => "bce_with_logits",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}

@@ -18,3 +18,17 @@ public enum ActivationKind
     /// <summary><c>leaky_relu</c>: σ(z) = z for z &gt; 0, else slope·z (slope 0.01 unless given).</summary>
     LeakyRelu,
 }
+
+/// <summary>The network format's name of each <see cref="ActivationKind"/>.</summary>
+internal static class ActivationKinds
+{
+    public static string Name(this ActivationKind kind) => kind switch
+    {
+        ActivationKind.Identity => "identity",
+        ActivationKind.Sigmoid => "sigmoid",
+        ActivationKind.Tanh => "tanh",
+        ActivationKind.Relu => "relu",
+        ActivationKind.LeakyRelu => "leaky_relu",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}

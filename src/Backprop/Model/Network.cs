@@ -229,8 +229,23 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var y = Predict(Matrix<T>.From(x));
         var classes = new int[y.Rows];
-        for (int r = 0; r < y.Rows; r++) classes[r] = Training.Metrics.Predict(y, r, Loss.Name);
+        for (int r = 0; r < y.Rows; r++) classes[r] = ClassOf(y, r, Loss.Name);
         return classes;
+    }
+
+    /// <summary>The class of row r: the largest output, or for one output, which side of the threshold it is on.</summary>
+    internal static int ClassOf(Matrix<T> y, int r, string loss)
+    {
+        var row = y.Row(r);
+        if (row.Length == 1)
+        {
+            // A logit for bce_with_logits, otherwise a value fitted to 0 or 1.
+            T threshold = loss == "bce_with_logits" ? T.Zero : T.CreateChecked(0.5);
+            return row[0] > threshold ? 1 : 0;
+        }
+        int best = 0;
+        for (int k = 1; k < row.Length; k++) if (row[k] > row[best]) best = k;
+        return best;
     }
 
     /// <summary>The layers and loss in one line, such as <c>dense 2×3 → sigmoid → dense 3×1 ⇒ half_sse</c>.</summary>

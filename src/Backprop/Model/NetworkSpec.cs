@@ -35,7 +35,7 @@ public sealed record LayerSpec(string Type)
     /// <summary>Dense: b, one value per output; null for zeros.</summary>
     public double[]? Bias { get; init; }
 
-    /// <summary>Dense: the initializer's name (see <see cref="Initializer.Names"/>), used when <see cref="Weights"/> is null.</summary>
+    /// <summary>Dense: the initializer's name (<c>xavier</c>, <c>he</c>, …; see docs/network-format.md), used when <see cref="Weights"/> is null.</summary>
     public string? Init { get; init; }
 
     /// <summary>leaky_relu: the slope below zero.</summary>

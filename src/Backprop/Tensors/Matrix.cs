@@ -89,7 +89,10 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Gives this matrix a new shape, reusing its storage when it is large enough. Contents are unspecified.</summary>
-    internal Matrix<T> Reshape(int rows, int cols)
+    /// <param name="rows">The new number of rows.</param>
+    /// <param name="cols">The new number of columns.</param>
+    /// <returns>This matrix.</returns>
+    public Matrix<T> Reshape(int rows, int cols)
     {
         int length = CheckedLength(rows, cols);
         if (Data.Length < length) Data = Allocate(length);

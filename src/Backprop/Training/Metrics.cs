@@ -5,23 +5,20 @@ using Backprop.Tensors;
 namespace Backprop.Training;
 
 /// <summary>Predicted classes from network outputs.</summary>
-internal static class Metrics
+public static class Metrics
 {
     /// <summary>The class of row r: the largest output, or for one output, which side of the threshold it is on.</summary>
-    public static int Predict<T>(Matrix<T> y, int r, string loss) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var row = y.Row(r);
-        if (row.Length == 1)
-        {
-            // A logit for bce_with_logits, otherwise a value fitted to 0 or 1.
-            T threshold = loss == "bce_with_logits" ? T.Zero : T.CreateChecked(0.5);
-            return row[0] > threshold ? 1 : 0;
-        }
-        int best = 0;
-        for (int k = 1; k < row.Length; k++) if (row[k] > row[best]) best = k;
-        return best;
-    }
+    /// <param name="y">The outputs Y.</param>
+    /// <param name="r">The row.</param>
+    /// <param name="loss">The loss's name: the threshold is 0 for a logit (bce_with_logits), 0.5 otherwise.</param>
+    public static int Predict<T>(Matrix<T> y, int r, string loss) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Model.Network<T>.ClassOf(y, r, loss);
 
+    /// <summary>How many rows of <paramref name="y"/> predict the label of the example at the same place in <paramref name="indices"/>.</summary>
+    /// <param name="y">The outputs Y of a batch.</param>
+    /// <param name="data">The data set the batch came from.</param>
+    /// <param name="indices">The examples of the batch, in row order.</param>
+    /// <param name="loss">The loss's name.</param>
     public static int CountCorrect<T>(Matrix<T> y, Dataset data, ReadOnlySpan<int> indices, string loss) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int correct = 0;

@@ -23,7 +23,7 @@ public abstract class Optimizer<T>(double learningRate) where T : unmanaged, IFl
     /// <param name="momentum">μ for SGD (0: none); <see cref="OptimizerKind.Momentum"/> takes 0.9 when this is 0.</param>
     /// <param name="weightDecay">λ, the L2 weight decay added to the gradient.</param>
     public static Optimizer<T> Create(OptimizerKind kind, double learningRate, double momentum = 0, double weightDecay = 0) =>
-        Create(Model.KindNames.Name(kind), learningRate, momentum, weightDecay);
+        Create(kind.Name(), learningRate, momentum, weightDecay);
 
     /// <summary>sgd (plain, or with a momentum), momentum (SGD with 0.9), adam.</summary>
     /// <param name="name">One of <see cref="Names"/>.</param>

@@ -12,3 +12,15 @@ public enum OptimizerKind
     /// <summary><c>adam</c>: Adam as PyTorch implements it.</summary>
     Adam,
 }
+
+/// <summary>The name of each <see cref="OptimizerKind"/>, as <see cref="Optimizer{T}.Create(string, double, double, double)"/> takes it.</summary>
+internal static class OptimizerKinds
+{
+    public static string Name(this OptimizerKind kind) => kind switch
+    {
+        OptimizerKind.Sgd => "sgd",
+        OptimizerKind.Momentum => "momentum",
+        OptimizerKind.Adam => "adam",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}
