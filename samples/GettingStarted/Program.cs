@@ -62,4 +62,4 @@ var targets = Matrix<float>.From(new float[,] { { 1 }, { 0 } });  // cross-entro
 double loss = loaded.ComputeGradients(batch, targets);
 var w1 = loaded.DenseLayers.First().Weights;
 Console.WriteLine($"loss of the batch: {loss:F6}");
-Console.WriteLine($"dL/dW1 has shape {w1.Gradient.Shape} like W1; dL/dW1[0,0] = {w1.Gradient[0, 0]:G6}");
+Console.WriteLine($"dE/dW1 has shape {w1.Gradient.Shape} like W1; dE/dW1[0,0] = {w1.Gradient[0, 0]:G6}");

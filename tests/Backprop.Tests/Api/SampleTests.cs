@@ -47,7 +47,7 @@ public partial class SampleTests
             double down = net.Evaluate(x, t);
             w[0, 0] = w00;
             double numeric = (up - down) / (2 * h);
-            double printed = Number(stdout, @"dL/dW1\[0,0\] = (\S+)$");
+            double printed = Number(stdout, @"dE/dW1\[0,0\] = (\S+)$");
             Assert.True(Math.Abs(printed - numeric) <= 1e-6 + 1e-3 * Math.Abs(numeric), $"printed {printed}, finite differences {numeric}");
             Assert.Equal(net.Evaluate(x, t), Number(stdout, @"^loss of the batch: (\S+)$"), 5e-6);
         }
