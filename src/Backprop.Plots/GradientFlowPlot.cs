@@ -19,12 +19,12 @@ public static class GradientFlowPlot
         Figure.LegendBelow(norms);
 
         var flow = history[0].Flow.Layers;
-        var factors = Figure.Panel("backward factors at init: Δ(l) = Δ(l+1)·W(l+1)^T ∘ σ'(Z(l))", "layer l", "factor");
+        var factors = Figure.Panel("backward factors at init: Δ(l) = Δ(l+1)·W(l+1)^T ∘ σ′(Z(l))", "layer l", "factor");
         var xs = flow.Select(l => (double)l.Layer).ToArray();
         Figure.Line(factors, xs, flow.Select(l => Math.Log10(l.MeasuredRatio)), "measured ‖Δ(l)‖ / ‖Δ(l+1)‖");
-        Figure.Line(factors, xs, flow.Select(l => Math.Log10(l.RatioBound)), "bound ‖W(l+1)‖₂ · max σ'").LinePattern = LinePattern.Dashed;
+        Figure.Line(factors, xs, flow.Select(l => Math.Log10(l.RatioBound)), "bound ‖W(l+1)‖₂ · max σ′").LinePattern = LinePattern.Dashed;
         Figure.Line(factors, xs, flow.Select(l => Math.Log10(l.WeightFactor)), "weight factor ‖Δ(l+1)·W(l+1)^T‖ / ‖Δ(l+1)‖");
-        Figure.Line(factors, xs, flow.Select(l => Math.Log10(l.DerivativeFactor)), "σ' factor");
+        Figure.Line(factors, xs, flow.Select(l => Math.Log10(l.DerivativeFactor)), "σ′ factor");
         Figure.LogY(factors);
         Figure.IntegerX(factors);
         Figure.LegendBelow(factors);

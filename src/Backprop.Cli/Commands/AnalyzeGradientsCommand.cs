@@ -9,7 +9,7 @@ namespace Backprop.Cli.Commands;
 
 /// <summary>
 /// <c>backprop analyze gradients</c>: per-layer norms of A, Δ and dW at initialization and over training, with
-/// the two factors (weights, σ') that carry Δ from one layer to the one below; or, with --compare, the
+/// the two factors (weights, σ′) that carry Δ from one layer to the one below; or, with --compare, the
 /// built-in sweep over depth × activation × initialization.
 /// </summary>
 internal static class AnalyzeGradientsCommand
@@ -61,14 +61,14 @@ internal static class AnalyzeGradientsCommand
         foreach (var l in init.Layers)
             norms.AddRow($"{l.Layer}", $"{l.FanIn}→{l.FanOut}", N(l.ActivationNorm), N(l.DeltaNorm), N(l.WeightGradientNorm), N(l.WeightSpectralNorm));
         AnsiConsole.Write(norms);
-        AnsiConsole.MarkupLine("Backward factors, Δ_l = Δ_l+1·W_l+1ᵀ ∘ σ'(Z_l): ratio = ‖Δ_l‖/‖Δ_l+1‖ = weight factor × σ' factor ≤ bound = ‖W_l+1‖₂·max σ'.");
-        var factors = new Table().AddColumns("layer", "mean σ'", "max σ'", "weight f.", "σ' f.", "ratio", "bound");
+        AnsiConsole.MarkupLine("Backward factors, Δ_l = Δ_l+1·W_l+1ᵀ ∘ σ′(Z_l): ratio = ‖Δ_l‖/‖Δ_l+1‖ = weight factor × σ′ factor ≤ bound = ‖W_l+1‖₂·max σ′.");
+        var factors = new Table().AddColumns("layer", "mean σ′", "max σ′", "weight f.", "σ′ f.", "ratio", "bound");
         foreach (var l in init.Layers)
             factors.AddRow($"{l.Layer}", N(l.MeanDerivative), N(l.MaxDerivative), N(l.WeightFactor), N(l.DerivativeFactor), N(l.MeasuredRatio), N(l.RatioBound));
         AnsiConsole.Write(factors);
         AnsiConsole.MarkupLineInterpolated(
             $"‖Δ_1‖/‖Δ_L‖ = [bold]{N(init.FirstToLast)}[/]: the first layer gets that share of the output layer's gradient (the product of the bounds allows at most {N(init.BoundProduct)}).");
-        AnsiConsole.MarkupLine("Each step down multiplies Δ by Wᵀ (weight factor ≤ ‖W‖₂) and then by σ'(Z) (≤ ¼ for sigmoid): when their product stays below 1, Δ shrinks geometrically with depth.");
+        AnsiConsole.MarkupLine("Each step down multiplies Δ by Wᵀ (weight factor ≤ ‖W‖₂) and then by σ′(Z) (≤ ¼ for sigmoid): when their product stays below 1, Δ shrinks geometrically with depth.");
         if (history.Count == 1) return;
 
         // Layers down, epochs across (at most six of them), so the table fits 80 columns at any depth; --json has every epoch.

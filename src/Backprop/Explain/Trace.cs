@@ -8,7 +8,7 @@ namespace Backprop.Explain;
 
 /// <summary>
 /// A record of one forward and backward pass, read from the very layers that computed it (their Input,
-/// Output, OutputGradient, InputGradient, parameters and σ'), copied to float64 so that every text, table
+/// Output, OutputGradient, InputGradient, parameters and σ′), copied to float64 so that every text, table
 /// and diagram reads the same numbers. Nothing here computes a gradient.
 /// </summary>
 public sealed class Trace
@@ -65,7 +65,7 @@ public sealed class Trace
     public int Batch => X.Rows;
 
     /// <summary>
-    /// A matrix by key: X, T, Y, dY, dX, E, and per layer k: Wk, Bk, Lk, Hk, Dk (Δ), dWk, dBk, dHk, Sk (σ').
+    /// A matrix by key: X, T, Y, dY, dX, E, and per layer k: Wk, Bk, Lk, Hk, Dk (Δ), dWk, dBk, dHk, Sk (σ′).
     /// H0 is X. These keys are what diagrams and tables write into their data-ref attributes.
     /// </summary>
     public Matrix<double> Get(string key) =>
