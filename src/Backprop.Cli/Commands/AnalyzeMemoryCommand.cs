@@ -99,7 +99,7 @@ internal static class AnalyzeMemoryCommand
         Row($"optimizer state ({optimizer})", p.OptimizerState);
         Row("batch X, T", p.Batch);
         Row("activations kept for backward (Z, A)", p.Activations);
-        Row("backward temporaries (∂L/∂Y, σ′, Δ, dX)", p.Temporaries);
+        Row("backward temporaries (∂E/∂Y, σ′, Δ, ∂E/∂X)", p.Temporaries);
         Row("total", p.Total);
         AnsiConsole.Write(table);
         if (measuredAs != precision)

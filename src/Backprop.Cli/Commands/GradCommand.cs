@@ -48,7 +48,7 @@ internal static class GradCommand
             w.WritePropertyName("outputs");
             WriteMatrix(w, net.Output!, "an output");
             w.WriteStartArray("layers");
-            for (int i = 0; i < net.Layers.Count; i++)
+            for (int i = 0, k = 0; i < net.Layers.Count; i++)
             {
                 var layer = net.Layers[i];
                 w.WriteStartObject();
@@ -56,6 +56,7 @@ internal static class GradCommand
                 w.WriteString("type", layer.Type);
                 if (layer is Dense<T> dense)
                 {
+                    w.WriteNumber("layer", ++k); // dense layers from 1, as W¹, W² and every message count them
                     w.WritePropertyName("weights_grad");
                     WriteMatrix(w, dense.Weights.Gradient, "a gradient");
                     w.WritePropertyName("bias_grad");

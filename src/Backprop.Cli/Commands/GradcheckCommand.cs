@@ -30,8 +30,12 @@ internal static class GradcheckCommand
             double limit = r.GetValue(tolerance);
 
             var table = new Table().AddColumns("tensor", "values", "max abs error", "max rel error", "");
+            // People count dense layers from 1 (W¹, W²), not by the position in the file's layer list.
+            var dense = Enumerable.Range(0, net.Layers.Count).Where(i => net.Layers[i] is Layers.Dense<double>).ToList();
+            string Name(TensorCheck c) => c.Parameter == "X" ? "inputs X"
+                : $"{(c.Parameter == "W" ? "W" : "B")}{Explain.Notation.Sup(dense.IndexOf(c.Layer) + 1)} (dense layer {dense.IndexOf(c.Layer) + 1})";
             foreach (var c in checks)
-                table.AddRow(c.Name, c.Count.ToString(), c.MaxAbsoluteError.ToString("0.00e+00"), c.MaxRelativeError.ToString("0.00e+00"),
+                table.AddRow(Name(c), c.Count.ToString(), c.MaxAbsoluteError.ToString("0.00e+00"), c.MaxRelativeError.ToString("0.00e+00"),
                     c.MaxRelativeError <= limit ? "[green]ok[/]" : "[red]FAIL[/]");
             AnsiConsole.Write(table);
             bool pass = checks.All(c => c.MaxRelativeError <= limit);

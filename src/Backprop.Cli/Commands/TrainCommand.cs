@@ -66,7 +66,7 @@ internal static class TrainCommand
         if (epochs < 1) throw new BackpropException($"--epochs must be at least 1, got {epochs}");
 
         bool json = r.GetValue(Network.Json);
-        var console = json ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : AnsiConsole.Console;
+        var console = json ? ConsoleWidth.Unwrap(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), Console.IsErrorRedirected) : AnsiConsole.Console;
         console.MarkupLineInterpolated($"[bold]{train.Name}[/]: {train.Count:N0} examples, {train.FeatureCount} features; test {test.Count:N0}");
         string format = precision.IsMixed
             ? $"{precision.Name} storage, float32 master weights, loss scale {r.GetValue(LossScale) ?? MixedPrecision.DefaultLossScale(precision.Storage)}"

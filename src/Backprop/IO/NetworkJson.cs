@@ -42,7 +42,7 @@ public static class NetworkJson
                 throw new BackpropException($"{source}: missing \"layers\" array");
             var layers = new List<LayerSpec>();
             int index = 0;
-            foreach (var element in layersElement.EnumerateArray()) layers.Add(ParseLayer(element, $"{source}: layer {index++}"));
+            foreach (var element in layersElement.EnumerateArray()) layers.Add(ParseLayer(element, $"{source}: layers[{index++}]"));
             string loss = root.TryGetProperty("loss", out var lossElement) ? String(lossElement, $"{source}: loss") : "half_sse";
             int? seed = root.TryGetProperty("seed", out var seedElement) ? Int(seedElement, $"{source}: seed") : null;
             return new NetworkSpec(layers, loss, seed);

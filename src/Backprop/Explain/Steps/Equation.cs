@@ -54,7 +54,7 @@ public sealed class Equation
                 {
                     Symbol s => SymbolText(s),
                     Gradient g => "∂E/∂" + SymbolText(g.Of),
-                    Operator o => o.Text is "(" or ")" or "·" or "∘" ? o.Text : $" {o.Text} ",
+                    Operator o => o.Text is "(" or ")" or "·" ? o.Text : o.Text is "," or ":" ? o.Text + " " : $" {o.Text} ",
                     Function f => f.Name,
                     _ => "",
                 });
