@@ -24,6 +24,9 @@ public sealed record LayerSpec(string Type)
 public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers, string Loss, int? Seed = null)
 {
     public const string Format = "backprop.network/1";
+
+    /// <summary>What the network was trained on (written by train, read by eval); null for a network written by hand.</summary>
+    public TrainedOn? TrainedOn { get; init; }
     public const string DefaultInit = "xavier";
 
     public static readonly string[] ActivationTypes = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"];
