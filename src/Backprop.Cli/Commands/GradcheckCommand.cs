@@ -12,7 +12,7 @@ internal static class GradcheckCommand
     public static Command Create()
     {
         var network = new Option<string?>("--network") { Description = "network JSON (backprop.network/1)" };
-        var example = new Option<string?>("--example") { Description = $"a built-in network and batch of the articles instead of files: {string.Join(", ", Explain.Examples.Names)}" };
+        var example = new Option<string?>("--example") { Description = $"a built-in network and batch of the articles instead of files: {string.Join(", ", Explain.Examples.AllNames)}" };
         var inputs = new Option<string?>("--inputs") { Description = "CSV of inputs (random when left out)" };
         var targets = new Option<string?>("--targets") { Description = "CSV of targets (random when left out)" };
         var tolerance = new Option<double>("--tolerance") { Description = "largest relative error that passes", DefaultValueFactory = _ => 1e-6 };

@@ -14,7 +14,7 @@ internal sealed class TraceSource
     private readonly Option<string?> _network = new("--network") { Description = "network JSON (backprop.network/1)" };
     private readonly Option<string?> _inputs = new("--inputs") { Description = "CSV of inputs X, one example per row" };
     private readonly Option<string?> _targets = new("--targets") { Description = "CSV of targets T" };
-    private readonly Option<string?> _example = new("--example") { Description = $"a built-in network of the articles instead of files: {string.Join(", ", Examples.Names)}" };
+    private readonly Option<string?> _example = new("--example") { Description = $"a built-in network of the articles instead of files: {string.Join(", ", Examples.AllNames)}" };
     private readonly Option<string> _precision = new("--precision") { Description = "f32 or f64", DefaultValueFactory = _ => "f64" };
 
     /// <summary>--lr and --steps of explain and report: the update after the gradients.</summary>

@@ -23,7 +23,7 @@ internal static class NodeDiagram
         string title = backward ? $"Backward through one node: unit {j + 1} of layer {k}" : $"Forward through one node: unit {j + 1} of layer {k}";
         c.Text(0, 22, 16, title, bold: true);
         c.Text(0, 42, 11, backward
-            ? "c is the cost (E). The node receives ∂c/∂O from the linear parts O it feeds, weights them, multiplies by σ′ and passes ∂c/∂L down."
+            ? $"c is the cost (E). The node receives ∂c/∂O from the linear parts O it feeds, weights them, multiplies by {(activated ? Notation.Derivative(s.Activation) : "1 (no activation)")} and passes ∂c/∂L down."
             : "I: inputs of the node, L: its linear part, A: activated part, O: linear parts of the next layer (the third article's notation).", fill: Palette.Muted);
         c.Text(0, 58, 11, $"In the first article's notation: I = {(k == 1 ? "X" : "H" + Notation.Sup(k - 1))}, L = L{sk}, A = H{sk}, O = L{Notation.Sup(k + 1)}, c = E, ∂c/∂L = Δ{sk}.", fill: Palette.Muted);
         double top = 80, height = 22 + n * 15 + 8;

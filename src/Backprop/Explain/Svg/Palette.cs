@@ -11,10 +11,10 @@ internal static class Palette
     public const string Gradient = "#1a5fb4", Highlight = "#e66100", Faded = "#d0d0d0", LossFill = "#fff4d6";
 
     /// <summary>
-    /// Okabe–Ito (vermillion, bluish green, reddish purple, orange, sky blue, blue, black) and a dark
-    /// yellow-brown in place of its yellow, which is too light for text on white. Larger batches repeat them.
+    /// Okabe–Ito (vermillion, bluish green, reddish purple, orange, sky blue, blue, black) and a wine red
+    /// in place of its yellow, which is too light for text on white. Larger batches repeat them.
     /// </summary>
-    public static readonly string[] Examples = ["#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#0072b2", "#000000", "#8c6d00"];
+    public static readonly string[] Examples = ["#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#0072b2", "#000000", "#882255"];
 
     /// <summary>Example b of a batch of n.</summary>
     public static string Example(int b, int n) => Examples[b % Examples.Length];
