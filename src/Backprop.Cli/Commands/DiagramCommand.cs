@@ -17,7 +17,8 @@ internal static class DiagramCommand
         var bias = new Option<string?>("--bias") { Description = "for --kind paths: LAYER:J" };
         var input = new Option<string?>("--input") { Description = "for --kind paths: EXAMPLE:I" };
         var node = new Option<string?>("--node") { Description = "for node-forward/node-backward: LAYER:UNIT from 1 (default 1:1)" };
-        var command = new Command("diagram", "Draw a batch going through the network as a self-contained SVG (or PNG, PDF).") { kindWord, kind, output, weight, bias, input, node };
+        var large = new Option<bool>("--large") { Description = "for a projector: heavier lines, full-contrast text, and a PNG at three times the SVG's size" };
+        var command = new Command("diagram", "Draw a batch going through the network as a self-contained SVG (or PNG, PDF).") { kindWord, kind, output, weight, bias, input, node, large };
         source.AddTo(command);
         command.SetAction(r =>
         {
@@ -35,7 +36,8 @@ internal static class DiagramCommand
             var trace = source.Record(r);
             var target = PathTargetOption.Parse(trace, r.GetValue(weight), r.GetValue(bias), r.GetValue(input));
             string svg = Diagrams.Draw(trace, diagramKind, target, ParseNode(r.GetValue(node)));
-            Plots.DiagramRaster.Save(svg, outPath);
+            bool projector = r.GetValue(large);
+            Plots.DiagramRaster.Save(projector ? Projector.Adapt(svg) : svg, outPath, scale: projector ? 3 : 2);
             return 0;
         });
         return command;

@@ -72,6 +72,8 @@ public class TeacherCliTests
                 Assert.True(full.StartsWith(root, StringComparison.Ordinal) && (File.Exists(full) || Directory.Exists(full)), $"{Path.GetFileName(file)} links to {target}, which is not in the repository");
             }
         }
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        Assert.Contains("export PATH=\"$PATH:$HOME/.dotnet/tools\"", readme); // the tool install note says how to reach `backprop`
         string articles = File.ReadAllText(Path.Combine(root, "docs", "articles.md"));
         foreach (var command in new[] { "backprop explain", "backprop diagram", "backprop analyze" }) Assert.Contains(command, articles);
     }

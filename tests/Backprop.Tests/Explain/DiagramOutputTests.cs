@@ -73,6 +73,27 @@ public class DiagramOutputTests
     }
 
     [Fact]
+    public void Projector_mode_draws_heavier_lines_and_full_contrast_text_at_three_times_the_size()
+    {
+        var trace = ExplainFixtures.Example("article1");
+        string svg = Diagrams.Draw(trace, DiagramKind.Backward);
+        var normal = XDocument.Parse(svg);
+        var large = XDocument.Parse(Projector.Adapt(svg));
+        var widths = normal.Descendants().Select(e => e.Attribute("stroke-width")?.Value).OfType<string>().Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList();
+        var heavier = large.Descendants().Select(e => e.Attribute("stroke-width")?.Value).OfType<string>().Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(widths.Select(w => Math.Round(2 * w, 2)), heavier);
+        Assert.Contains(normal.Descendants(), e => e.Attribute("fill")?.Value == "#777777");
+        Assert.DoesNotContain(large.Descendants(), e => e.Attribute("fill")?.Value == "#777777");
+        Assert.True(ExplainFixtures.CheckRefs(large, trace) > 20); // the same numbers
+
+        using var dir = new TempDir();
+        var run = CliRunner.Run("diagram", "backward", "--example", "article1", "--large", "--out", dir["big.png"]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var doc = new SvgDocument(svg);
+        Assert.Equal((int)Math.Ceiling((doc.MaxX - doc.MinX) * 3), Png.Read(File.ReadAllBytes(dir["big.png"])).Width);
+    }
+
+    [Fact]
     public void At_batch_8_the_legend_lies_inside_the_picture_and_no_wider_than_the_network()
     {
         var trace = ExplainFixtures.Random(5, [2, 3, 1], "sigmoid", batch: 8);
