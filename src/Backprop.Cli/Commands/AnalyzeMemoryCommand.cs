@@ -113,6 +113,6 @@ internal static class AnalyzeMemoryCommand
         foreach (var (b, mem) in byBatch) growth.AddRow($"{b}", AnalyzeCommand.Bytes(mem.Total));
         var deep = new Table().AddColumns($"depth (width {width})", "total");
         foreach (var (d, mem) in byDepth) deep.AddRow($"{d}", AnalyzeCommand.Bytes(mem.Total));
-        AnsiConsole.Write(new Columns(growth, deep));
+        AnsiConsole.Write(new Columns(growth, deep) { Expand = false }); // side by side, not spread over an unwrapped line
     }
 }

@@ -63,10 +63,13 @@ internal static class TrainCommand
         if (!classification && spec.Loss is "cross_entropy" or "bce_with_logits")
         {
             // Real-valued targets: a classification loss cannot fit them. Choose for the user only when they chose nothing.
-            if (r.GetResult(Network.Loss) is { Implicit: false } || r.GetValue(Network.NetworkFile) is not null)
+            if (r.GetValue(Network.NetworkFile) is { } file)
+                throw new BackpropException($"{train.Name} has real-valued targets (a regression), but {file} has the loss {spec.Loss}, which needs class labels: set \"loss\": \"mse\" there");
+            if (r.GetResult(Network.Loss) is { Implicit: false })
                 throw new BackpropException($"{train.Name} has real-valued targets (a regression), but the loss {spec.Loss} needs class labels: use --loss mse");
             spec = spec with { Loss = "mse" };
         }
+        Inputs.Warn(spec);
         var network = spec.Build<T>();
         if (network.Inputs != train.FeatureCount)
             throw new BackpropException($"the network takes {network.Inputs} inputs but {train.Name} has {train.FeatureCount} features");

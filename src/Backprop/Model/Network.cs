@@ -34,8 +34,6 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             width = dense.Outputs;
         }
         Outputs = width;
-        if (loss.Name == "bce_with_logits" && layers[^1] is Sigmoid<T>)
-            throw new BackpropException("the network ends in a sigmoid, but bce_with_logits applies the sigmoid itself (it takes logits): remove the last sigmoid layer, or use a squared-error loss on the sigmoid's output");
     }
 
     public IReadOnlyList<Layer<T>> Layers { get; }

@@ -25,6 +25,15 @@ public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers, string Loss, i
 {
     public const string Format = "backprop.network/1";
 
+    /// <summary>
+    /// A warning about a network that computes something other than its author likely meant, or null: a
+    /// last sigmoid layer before bce_with_logits, which applies the sigmoid again (the gradients are right for
+    /// that composition, which is why it is a warning and not an error).
+    /// </summary>
+    public string? Warning => Loss == "bce_with_logits" && Layers.Count > 0 && Layers[^1].Type == "sigmoid"
+        ? "the network ends in a sigmoid, but bce_with_logits applies the sigmoid itself (it takes logits): remove the last sigmoid layer, or use a squared-error loss on the sigmoid's output"
+        : null;
+
     /// <summary>What the network was trained on (written by train, read by eval); null for a network written by hand.</summary>
     public TrainedOn? TrainedOn { get; init; }
     public const string DefaultInit = "xavier";

@@ -152,11 +152,15 @@ public class TeacherCliTests
     }
 
     [Fact]
-    public void A_sigmoid_before_bce_with_logits_is_refused()
+    public void A_sigmoid_before_bce_with_logits_is_warned_about_in_one_line()
     {
-        var spec = Backprop.IO.NetworkJson.Parse("""{"layers":[{"type":"dense","inputs":2,"outputs":1,"init":"xavier"},{"type":"sigmoid"}],"loss":"bce_with_logits"}""");
-        var e = Assert.Throws<BackpropException>(() => spec.Build<double>());
-        Assert.Contains("remove the last sigmoid layer", e.Message);
+        using var dir = new TempDir();
+        string net = dir.File("net.json", """{"layers":[{"type":"dense","inputs":2,"outputs":1,"init":"xavier"},{"type":"sigmoid"}],"loss":"bce_with_logits","seed":1}""");
+        var run = CliRunner.Run("grad", "--network", net, "--inputs", dir.File("x.csv", "1,2\n"), "--targets", dir.File("t.csv", "1\n"));
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal("backprop: warning: the network ends in a sigmoid, but bce_with_logits applies the sigmoid itself (it takes logits): remove the last sigmoid layer, or use a squared-error loss on the sigmoid's output", run.Stderr.TrimEnd());
+        string plain = dir.File("plain.json", """{"layers":[{"type":"dense","inputs":2,"outputs":1,"init":"xavier"}],"loss":"bce_with_logits","seed":1}""");
+        Assert.Equal("", CliRunner.Run("grad", "--network", plain, "--inputs", dir["x.csv"], "--targets", dir["t.csv"]).Stderr);
     }
 
     private static string RepositoryRoot()
