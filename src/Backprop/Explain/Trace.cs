@@ -108,7 +108,7 @@ public sealed class Trace
         for (int i = 0; i < layers.Count; i++)
         {
             if (layers[i] is not Dense<T> dense)
-                throw new BackpropException($"layer {i} ({layers[i].Type}) does not follow a dense layer: explain draws dense layers each followed by at most one activation");
+                throw new BackpropException($"layers[{i}] ({layers[i].Type}) does not follow a dense layer: explain draws dense layers each followed by at most one activation");
             var activation = i + 1 < layers.Count ? layers[i + 1] as Activation<T> : null;
             var l = Copy(dense.Output);
             stages.Add(new Stage(stages.Count + 1, activation?.Type)

@@ -27,6 +27,28 @@ public class TeacherCliTests
         Assert.Equal(2, layers[2].GetProperty("layer").GetInt32());
     }
 
+    [Theory]
+    [InlineData("dense layer 2 has 1 units", "explain", "--example", "sigmoid-2-3-1", "--bias", "2:3")]
+    [InlineData("dense layer 1 has 3 units", "diagram", "node-forward", "--example", "sigmoid-2-3-1", "--node", "1:4", "--out", "n.svg")]
+    [InlineData("the network has 2 dense layers", "explain", "--example", "sigmoid-2-3-1", "--weight", "3:1:1")]
+    public void Errors_name_dense_layers_from_1(string expected, params string[] args)
+    {
+        using var dir = new TempDir();
+        var run = CliRunner.RunIn(dir.Path, args);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(expected, run.Stderr);
+    }
+
+    [Fact]
+    public void Explain_refuses_a_layer_it_cannot_draw_by_its_place_in_the_file()
+    {
+        using var dir = new TempDir();
+        string net = dir.File("net.json", """{"layers":[{"type":"tanh"},{"type":"dense","inputs":2,"outputs":1,"init":"xavier"}],"loss":"sse","seed":1}""");
+        var run = CliRunner.Run("explain", "--network", net, "--inputs", dir.File("x.csv", "1,2\n"), "--targets", dir.File("t.csv", "1\n"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("layers[0] (tanh) does not follow a dense layer", run.Stderr);
+    }
+
     [Fact]
     public void Explain_json_writes_symbols_as_themselves_and_walks_past_the_gradients()
     {
