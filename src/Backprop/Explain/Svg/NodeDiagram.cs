@@ -73,7 +73,7 @@ internal static class NodeDiagram
             {
                 if (backward) c.Line(ax, midY, lx + W + 2, midY, Palette.Gradient, 1.3, arrow: true);
                 else c.Line(lx + W, midY, ax - 2, midY, Palette.Edge, 1.3, arrow: true);
-                var lines = new List<Span[]> { new[] { new Span(backward ? $"× {Notation.Derivative(s.Activation)}(L)" : $"σ = {Notation.Function(s.Activation)}", null, Palette.Muted) } };
+                var lines = new List<Span[]> { new[] { new Span(backward ? $"× {Notation.Derivative(s.Activation)}(L)" : $"{Notation.Function(s.Activation)} ({s.Activation})", null, Palette.Muted) } };
                 if (backward)
                     for (int b = 0; b < n; b++)
                         lines.Add([new Span(Notation.Number(s.SigmaPrime![b, j]), $"S{k}:{b}:{j}", Palette.Example(b, n), true)]);
