@@ -14,6 +14,7 @@ var root = new RootCommand("backprop: batch backpropagation in matrix form, fast
     AnalyzeCommand.Create(),
 };
 
+ConsoleWidth.Unwrap(Spectre.Console.AnsiConsole.Console, Console.IsOutputRedirected);
 try
 {
     return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -9,14 +9,14 @@ public static class DepthSweepPlot
     public static void Save(string path, IReadOnlyList<SweepResult> results)
     {
         int deepest = results.Max(r => r.Depth);
-        var layers = Figure.Panel($"‖Δ(l)‖ / ‖Δ(L)‖ at init, {deepest} layers", "layer l", "share of the output gradient");
+        var layers = Figure.Panel($"‖Δᵏ‖ / ‖Δ of the output layer‖ at init, {deepest} layers", "dense layer k", "share of the output gradient");
         foreach (var r in results.Where(r => r.Depth == deepest))
             Style(Figure.Line(layers, Enumerable.Range(1, r.Depth).Select(i => (double)i), r.DeltaNorms.Select(d => Math.Log10(d / r.DeltaNorms[^1])), $"{r.Activation}, {r.Init}"), r);
         Figure.LogY(layers);
         Figure.IntegerX(layers);
         Figure.LegendBelow(layers);
 
-        var depth = Figure.Panel("‖Δ(1)‖ / ‖Δ(L)‖ against depth", "dense layers", "share reaching layer 1");
+        var depth = Figure.Panel("‖Δ¹‖ / ‖Δ of the output layer‖ against depth", "dense layers", "share reaching layer 1");
         foreach (var group in results.GroupBy(r => (r.Activation, r.Init)))
         {
             var rs = group.OrderBy(r => r.Depth).ToArray();

@@ -8,7 +8,7 @@ public static class GradientFlowPlot
 {
     public static void Save(string path, IReadOnlyList<GradientFlowEpoch> history)
     {
-        var norms = Figure.Panel("‖Δ‖ per layer (output layer on the right)", "layer l", "‖Δ(l)‖ = ‖∂L/∂Z(l)‖");
+        var norms = Figure.Panel("‖Δ‖ per layer (output layer on the right)", "dense layer k", "‖Δᵏ‖ = ‖∂E/∂Lᵏ‖");
         foreach (var e in Pick(history))
         {
             var layers = e.Flow.Layers;
@@ -19,12 +19,12 @@ public static class GradientFlowPlot
         Figure.LegendBelow(norms);
 
         var flow = history[0].Flow.Layers;
-        var factors = Figure.Panel("backward factors at init: Δ(l) = Δ(l+1)·W(l+1)^T ∘ σ'(Z(l))", "layer l", "factor");
+        var factors = Figure.Panel("backward factors at init: Δᵏ = Δᵏ⁺¹·Wᵏ⁺¹ᵀ ∘ σ′(Lᵏ)", "dense layer k", "factor");
         var xs = flow.Select(l => (double)l.Layer).ToArray();
         Figure.Line(factors, xs, flow.Select(l => Math.Log10(l.MeasuredRatio)), "measured ‖Δ(l)‖ / ‖Δ(l+1)‖");
-        Figure.Line(factors, xs, flow.Select(l => Math.Log10(l.RatioBound)), "bound ‖W(l+1)‖₂ · max σ'").LinePattern = LinePattern.Dashed;
+        Figure.Line(factors, xs, flow.Select(l => Math.Log10(l.RatioBound)), "bound ‖W(l+1)‖₂ · max σ′").LinePattern = LinePattern.Dashed;
         Figure.Line(factors, xs, flow.Select(l => Math.Log10(l.WeightFactor)), "weight factor ‖Δ(l+1)·W(l+1)^T‖ / ‖Δ(l+1)‖");
-        Figure.Line(factors, xs, flow.Select(l => Math.Log10(l.DerivativeFactor)), "σ' factor");
+        Figure.Line(factors, xs, flow.Select(l => Math.Log10(l.DerivativeFactor)), "σ′ factor");
         Figure.LogY(factors);
         Figure.IntegerX(factors);
         Figure.LegendBelow(factors);

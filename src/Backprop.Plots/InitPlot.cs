@@ -8,8 +8,8 @@ public static class InitPlot
 {
     public static void Save(string path, IReadOnlyList<InitResult> results)
     {
-        var forward = Figure.Panel("forward: E[Z(l)²] = fan_in · Var(W) · E[A(l−1)²]", "layer l", "E[Z²]");
-        var backward = Figure.Panel("backward: E[dA(l−1)²] = fan_out · Var(W) · E[Δ(l)²]", "layer l", "E[dA²]");
+        var forward = Figure.Panel("forward: E[(Lᵏ)²] = fan_in · Var(W) · E[(Hᵏ⁻¹)²]", "dense layer k", "E[L²]");
+        var backward = Figure.Panel("backward: E[(∂E/∂Hᵏ⁻¹)²] = fan_out · Var(W) · E[(Δᵏ)²]", "dense layer k", "E[(∂E/∂H)²]");
         var training = Figure.Panel("training loss, first epochs", "epoch", "loss");
         var palette = new ScottPlot.Palettes.Category10();
         for (int i = 0; i < results.Count; i++)

@@ -10,9 +10,9 @@ public static class LossScalingPlot
     {
         var lost = Figure.Panel($"gradients flushed to zero in {format}", "layer l", "% of non-zero fp32 values");
         var xs = underflow.Select(u => (double)u.Layer).ToArray();
-        Figure.Line(lost, xs, underflow.Select(u => 100 * u.WeightGradientUnscaled), "∂L/∂W, no scaling").Color = Colors.Crimson;
+        Figure.Line(lost, xs, underflow.Select(u => 100 * u.WeightGradientUnscaled), "∂E/∂W, no scaling").Color = Colors.Crimson;
         Figure.Line(lost, xs, underflow.Select(u => 100 * u.DeltaUnscaled), "Δ, no scaling").Color = Colors.Orange;
-        Figure.Line(lost, xs, underflow.Select(u => 100 * u.WeightGradientScaled), $"∂L/∂W, scale {scale:G6}").Color = Colors.SteelBlue;
+        Figure.Line(lost, xs, underflow.Select(u => 100 * u.WeightGradientScaled), $"∂E/∂W, scale {scale:G6}").Color = Colors.SteelBlue;
         Figure.Line(lost, xs, underflow.Select(u => 100 * u.DeltaScaled), $"Δ, scale {scale:G6}").Color = Colors.ForestGreen;
         Figure.IntegerX(lost);
         lost.Axes.SetLimitsY(-5, 105);

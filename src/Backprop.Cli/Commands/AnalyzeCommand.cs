@@ -19,7 +19,7 @@ internal static class AnalyzeCommand
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, // NaN marks "not defined here" (the output layer has no σ')
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, // NaN marks "not defined here" (the output layer has no σ′)
         WriteIndented = true,
     };
 

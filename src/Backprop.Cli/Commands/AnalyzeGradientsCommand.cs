@@ -9,7 +9,7 @@ namespace Backprop.Cli.Commands;
 
 /// <summary>
 /// <c>backprop analyze gradients</c>: per-layer norms of A, Δ and dW at initialization and over training, with
-/// the two factors (weights, σ') that carry Δ from one layer to the one below; or, with --compare, the
+/// the two factors (weights, σ′) that carry Δ from one layer to the one below; or, with --compare, the
 /// built-in sweep over depth × activation × initialization.
 /// </summary>
 internal static class AnalyzeGradientsCommand
@@ -57,23 +57,23 @@ internal static class AnalyzeGradientsCommand
     {
         var init = history[0].Flow;
         AnsiConsole.MarkupLineInterpolated($"[bold]{network}[/], at initialization (loss {init.Loss:F4}):");
-        var norms = new Table().AddColumns("layer", "fan in→out", "‖A‖", "‖Δ‖", "‖dW‖", "‖W‖₂");
+        var norms = new Table().AddColumns("layer", "fan in→out", "‖H‖", "‖Δ‖", "‖∂E/∂W‖", "‖W‖₂");
         foreach (var l in init.Layers)
             norms.AddRow($"{l.Layer}", $"{l.FanIn}→{l.FanOut}", N(l.ActivationNorm), N(l.DeltaNorm), N(l.WeightGradientNorm), N(l.WeightSpectralNorm));
         AnsiConsole.Write(norms);
-        AnsiConsole.MarkupLine("Backward factors, Δ_l = Δ_l+1·W_l+1ᵀ ∘ σ'(Z_l): ratio = ‖Δ_l‖/‖Δ_l+1‖ = weight factor × σ' factor ≤ bound = ‖W_l+1‖₂·max σ'.");
-        var factors = new Table().AddColumns("layer", "mean σ'", "max σ'", "weight f.", "σ' f.", "ratio", "bound");
+        AnsiConsole.MarkupLine("Backward factors, Δᵏ = Δᵏ⁺¹·Wᵏ⁺¹ᵀ ∘ σ′(Lᵏ): ratio = ‖Δᵏ‖/‖Δᵏ⁺¹‖ = weight factor × σ′ factor ≤ bound = ‖Wᵏ⁺¹‖₂·max σ′ (superscripts number the dense layers from 1).");
+        var factors = new Table().AddColumns("layer", "mean σ′", "max σ′", "weight f.", "σ′ f.", "ratio", "bound");
         foreach (var l in init.Layers)
             factors.AddRow($"{l.Layer}", N(l.MeanDerivative), N(l.MaxDerivative), N(l.WeightFactor), N(l.DerivativeFactor), N(l.MeasuredRatio), N(l.RatioBound));
         AnsiConsole.Write(factors);
         AnsiConsole.MarkupLineInterpolated(
-            $"‖Δ_1‖/‖Δ_L‖ = [bold]{N(init.FirstToLast)}[/]: the first layer gets that share of the output layer's gradient (the product of the bounds allows at most {N(init.BoundProduct)}).");
-        AnsiConsole.MarkupLine("Each step down multiplies Δ by Wᵀ (weight factor ≤ ‖W‖₂) and then by σ'(Z) (≤ ¼ for sigmoid): when their product stays below 1, Δ shrinks geometrically with depth.");
+            $"‖Δ¹‖/‖Δ of the output layer‖ = [bold]{N(init.FirstToLast)}[/]: the first layer gets that share of the output layer's gradient (the product of the bounds allows at most {N(init.BoundProduct)}).");
+        AnsiConsole.MarkupLine("Each step down multiplies Δ by Wᵀ (weight factor ≤ ‖W‖₂) and then by σ′(L) (≤ ¼ for sigmoid): when their product stays below 1, Δ shrinks geometrically with depth.");
         if (history.Count == 1) return;
 
         // Layers down, epochs across (at most six of them), so the table fits 80 columns at any depth; --json has every epoch.
         var shown = Enumerable.Range(0, 6).Select(i => (int)Math.Round(i * (history.Count - 1) / 5.0)).Distinct().Select(i => history[i]).ToList();
-        var epochs = new Table().AddColumn("‖dW‖");
+        var epochs = new Table().AddColumn("‖∂E/∂W‖");
         foreach (var e in shown) epochs.AddColumn(e.Epoch == 0 ? "init" : $"epoch {e.Epoch}");
         foreach (var l in init.Layers)
             epochs.AddRow([$"layer {l.Layer}", .. shown.Select(e => N(e.Flow.Layers[l.Layer - 1].WeightGradientNorm))]);
@@ -89,7 +89,7 @@ internal static class AnalyzeGradientsCommand
         if (r.GetValue(Network.Json)) AnalyzeCommand.PrintJson(results);
         else
         {
-            AnsiConsole.MarkupLineInterpolated($"‖Δ_1‖/‖Δ_L‖ at initialization, hidden width {r.GetValue(Network.Width)}, on {train.Name}:");
+            AnsiConsole.MarkupLineInterpolated($"‖Δ¹‖/‖Δ of the output layer‖ at initialization, hidden width {r.GetValue(Network.Width)}, on {train.Name}:");
             // One row per activation × initialization, one column per depth: nine rows fit where nine columns would not.
             var table = new Table().AddColumns("activation", "init");
             foreach (int d in depths) table.AddColumn($"depth {d}");

@@ -56,12 +56,12 @@ internal static class AnalyzeInitCommand
     private static void Print(List<InitResult> results, string sizes, string activation)
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]{sizes} {activation}[/]:");
-        AnsiConsole.WriteLine("theory: forward E[Z_l²] = fan_in·Var(W)·E[A_l−1²], backward E[dA_l−1²] = fan_out·Var(W)·E[Δ_l²] (means of squares over the batch).");
+        AnsiConsole.WriteLine("theory: forward E[(Lᵏ)²] = fan_in·Var(W)·E[(Hᵏ⁻¹)²], backward E[(∂E/∂Hᵏ⁻¹)²] = fan_out·Var(W)·E[(Δᵏ)²] (means of squares over the batch; superscripts number the dense layers from 1).");
         AnsiConsole.WriteLine("l: layer; fan: fan in→out; Var(W): the scheme's variance; drawn: the variance of the weights drawn.");
         foreach (var result in results)
         {
             var table = new Table().Title($"{result.Scheme}").AddColumns("l", "fan", "Var(W)", "drawn",
-                "E[[Z²]]", "theory", "E[[dA²]]", "theory"); // [[ ]]: literal brackets in Spectre markup
+                "E[[L²]]", "theory", "E[[(∂E/∂H)²]]", "theory"); // [[ ]]: literal brackets in Spectre markup
             foreach (var l in result.Layers)
                 table.AddRow($"{l.Layer}", $"{l.FanIn}→{l.FanOut}", N(l.TargetWeightVariance), N(l.WeightVariance),
                     N(l.ForwardMeasured), N(l.ForwardTheory), N(l.BackwardMeasured), N(l.BackwardTheory));

@@ -63,13 +63,13 @@ internal static class AnalyzeLossScalingCommand
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]{network}[/]");
         AnsiConsole.MarkupLineInterpolated($"Gradient values non-zero in fp32 that {format} stores as zero (it flushes |g| < 2⁻²⁵ ≈ 3·10⁻⁸), on one batch at initialization, unscaled and scaled by {scale:G6}:");
-        var table = new Table().AddColumns("layer", "median |∂L/∂W|", "∂L/∂W lost", "scaled", "Δ lost", "scaled");
+        var table = new Table().AddColumns("layer", "median |∂E/∂W|", "∂E/∂W lost", "scaled", "Δ lost", "scaled");
         foreach (var l in layers)
             table.AddRow($"{l.Layer}", AnalyzeCommand.Number(l.MedianWeightGradient), Percent(l.WeightGradientUnscaled), Percent(l.WeightGradientScaled),
                 Percent(l.DeltaUnscaled), Percent(l.DeltaScaled));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("Training from one seed (test loss; ∂L/∂W = 0: share of weight-gradient values the optimizer got as exact zeros, over all steps):");
-        var curves = new Table().AddColumns("run", "at init", "final", "∂L/∂W = 0", "scale", "skipped");
+        AnsiConsole.MarkupLine("Training from one seed (test loss; ∂E/∂W = 0: share of weight-gradient values the optimizer got as exact zeros, over all steps):");
+        var curves = new Table().AddColumns("run", "at init", "final", "∂E/∂W = 0", "scale", "skipped");
         foreach (var run in runs)
             curves.AddRow(run.Label, $"{run.Losses[0]:F3}", $"{run.Losses[^1]:F3}", Percent(run.ZeroWeightGradients), $"{run.FinalScale:G6}", $"{run.SkippedSteps}");
         AnsiConsole.Write(curves);

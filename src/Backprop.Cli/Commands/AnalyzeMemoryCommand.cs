@@ -99,7 +99,7 @@ internal static class AnalyzeMemoryCommand
         Row($"optimizer state ({optimizer})", p.OptimizerState);
         Row("batch X, T", p.Batch);
         Row("activations kept for backward (Z, A)", p.Activations);
-        Row("backward temporaries (∂L/∂Y, σ', Δ, dX)", p.Temporaries);
+        Row("backward temporaries (∂E/∂Y, σ′, Δ, ∂E/∂X)", p.Temporaries);
         Row("total", p.Total);
         AnsiConsole.Write(table);
         if (measuredAs != precision)
@@ -113,6 +113,6 @@ internal static class AnalyzeMemoryCommand
         foreach (var (b, mem) in byBatch) growth.AddRow($"{b}", AnalyzeCommand.Bytes(mem.Total));
         var deep = new Table().AddColumns($"depth (width {width})", "total");
         foreach (var (d, mem) in byDepth) deep.AddRow($"{d}", AnalyzeCommand.Bytes(mem.Total));
-        AnsiConsole.Write(new Columns(growth, deep));
+        AnsiConsole.Write(new Columns(growth, deep) { Expand = false }); // side by side, not spread over an unwrapped line
     }
 }

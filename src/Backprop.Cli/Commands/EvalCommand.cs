@@ -13,15 +13,17 @@ internal static class EvalCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "a network saved by 'train --out'", Required = true };
-        var data = new Option<string>("--data") { Description = "the data set it was trained for", DefaultValueFactory = _ => "spirals" };
+        var data = new Option<string?>("--data") { Description = "the data set (default: the one the model was trained on, else spirals)" };
         var split = new Option<string>("--split") { Description = "test or train", DefaultValueFactory = _ => "test" };
-        var seed = new Option<int>("--seed") { Description = "seed of the data split (as in train)", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int?>("--seed") { Description = "seed of the data split (default: the one train used, which the model records)" };
         var json = new Option<bool>("--json") { Description = "print JSON instead of tables" };
         var command = new Command("eval", "Evaluate a saved network: loss, accuracy, confusion matrix.") { model, data, split, seed, json };
         command.SetAction(r =>
         {
-            var network = NetworkJson.Load(r.GetValue(model)!).Build<float>();
-            var (train, test) = DataSources.Load(r.GetValue(data)!, r.GetValue(seed));
+            var spec = NetworkJson.Load(r.GetValue(model)!);
+            var network = spec.Build<float>();
+            // The same train/test split train used: its data and seed are recorded in the model.
+            var (train, test) = DataSources.Load(r.GetValue(data) ?? spec.TrainedOn?.Data ?? "spirals", r.GetValue(seed) ?? spec.TrainedOn?.Seed ?? 1);
             var set = r.GetValue(split) switch
             {
                 "test" => test,
@@ -42,7 +44,8 @@ internal static class EvalCommand
                 }));
                 return 0;
             }
-            AnsiConsole.MarkupLineInterpolated($"[bold]{set.Name}[/]: {set.Count:N0} examples, loss {result.Loss:F4}, accuracy [bold]{result.Accuracy:P2}[/]");
+            if (set.IsClassification) AnsiConsole.MarkupLineInterpolated($"[bold]{set.Name}[/]: {set.Count:N0} examples, loss {result.Loss:F4}, accuracy [bold]{result.Accuracy:P2}[/]");
+            else AnsiConsole.MarkupLineInterpolated($"[bold]{set.Name}[/]: {set.Count:N0} examples, loss [bold]{result.Loss:F4}[/] ({network.Loss.Name}; a regression has no accuracy)");
             if (result.Confusion is { } confusion) AnsiConsole.Write(ConfusionTable(confusion, set.ClassNames));
             return 0;
         });

@@ -24,14 +24,17 @@ internal static class ExplainCommand
             format, weight, bias, input, top,
         };
         source.AddTo(command);
+        command.Options.Add(source.LearningRate);
+        command.Options.Add(source.Steps);
         command.SetAction(r =>
         {
-            var trace = source.Record(r);
+            var descent = source.Descend(r, r.GetValue(source.LearningRate), r.GetValue(source.Steps));
+            var trace = descent.First;
             var target = PathTargetOption.Parse(trace, r.GetValue(weight), r.GetValue(bias), r.GetValue(input));
             int topCount = r.GetValue(top);
             if (topCount < 1) throw new BackpropException("--top must be at least 1");
             var sum = target is null ? null : PathSums.Explain(trace, target, top: topCount);
-            var steps = StepTrace.Build(trace);
+            var steps = StepTrace.Build(descent);
             string f = r.GetValue(format)!;
             string output = f switch
             {

@@ -18,7 +18,7 @@ internal static class GradCommand
         var network = new Option<string?>("--network") { Description = "network JSON (backprop.network/1)" };
         var inputs = new Option<string?>("--inputs") { Description = "CSV of inputs X, one example per row" };
         var targets = new Option<string?>("--targets") { Description = "CSV of targets T (class indices or rows like the outputs)" };
-        var example = new Option<string?>("--example") { Description = $"a built-in network and batch of the articles instead of files: {string.Join(", ", Explain.Examples.Names)}" };
+        var example = new Option<string?>("--example") { Description = $"a built-in network and batch of the articles instead of files: {string.Join(", ", Explain.Examples.AllNames)}" };
         var precision = new Option<string>("--precision") { Description = "f32 or f64", DefaultValueFactory = _ => "f64" };
         var command = new Command("grad", "Print the loss, outputs and every gradient of one batch as JSON.") { network, inputs, targets, example, precision };
         command.SetAction(r =>
@@ -48,7 +48,7 @@ internal static class GradCommand
             w.WritePropertyName("outputs");
             WriteMatrix(w, net.Output!, "an output");
             w.WriteStartArray("layers");
-            for (int i = 0; i < net.Layers.Count; i++)
+            for (int i = 0, k = 0; i < net.Layers.Count; i++)
             {
                 var layer = net.Layers[i];
                 w.WriteStartObject();
@@ -56,6 +56,7 @@ internal static class GradCommand
                 w.WriteString("type", layer.Type);
                 if (layer is Dense<T> dense)
                 {
+                    w.WriteNumber("layer", ++k); // dense layers from 1, as W¹, W² and every message count them
                     w.WritePropertyName("weights_grad");
                     WriteMatrix(w, dense.Weights.Gradient, "a gradient");
                     w.WritePropertyName("bias_grad");

@@ -12,7 +12,7 @@ internal static class GradcheckCommand
     public static Command Create()
     {
         var network = new Option<string?>("--network") { Description = "network JSON (backprop.network/1)" };
-        var example = new Option<string?>("--example") { Description = $"a built-in network and batch of the articles instead of files: {string.Join(", ", Explain.Examples.Names)}" };
+        var example = new Option<string?>("--example") { Description = $"a built-in network and batch of the articles instead of files: {string.Join(", ", Explain.Examples.AllNames)}" };
         var inputs = new Option<string?>("--inputs") { Description = "CSV of inputs (random when left out)" };
         var targets = new Option<string?>("--targets") { Description = "CSV of targets (random when left out)" };
         var tolerance = new Option<double>("--tolerance") { Description = "largest relative error that passes", DefaultValueFactory = _ => 1e-6 };
@@ -30,8 +30,12 @@ internal static class GradcheckCommand
             double limit = r.GetValue(tolerance);
 
             var table = new Table().AddColumns("tensor", "values", "max abs error", "max rel error", "");
+            // People count dense layers from 1 (W¹, W²), not by the position in the file's layer list.
+            var dense = Enumerable.Range(0, net.Layers.Count).Where(i => net.Layers[i] is Layers.Dense<double>).ToList();
+            string Name(TensorCheck c) => c.Parameter == "X" ? "inputs X"
+                : $"{(c.Parameter == "W" ? "W" : "B")}{Explain.Notation.Sup(dense.IndexOf(c.Layer) + 1)} (dense layer {dense.IndexOf(c.Layer) + 1})";
             foreach (var c in checks)
-                table.AddRow(c.Name, c.Count.ToString(), c.MaxAbsoluteError.ToString("0.00e+00"), c.MaxRelativeError.ToString("0.00e+00"),
+                table.AddRow(Name(c), c.Count.ToString(), c.MaxAbsoluteError.ToString("0.00e+00"), c.MaxRelativeError.ToString("0.00e+00"),
                     c.MaxRelativeError <= limit ? "[green]ok[/]" : "[red]FAIL[/]");
             AnsiConsole.Write(table);
             bool pass = checks.All(c => c.MaxRelativeError <= limit);

@@ -26,11 +26,18 @@ internal static class Inputs
         if ((inputs is null) != (targets is null) || (inputs is null && !batchOptional))
             throw new BackpropException(batchOptional ? "give both --inputs and --targets, or neither" : "give --inputs X.csv and --targets T.csv");
         var spec = IO.NetworkJson.Load(network);
+        Warn(spec);
         if (inputs is null) return (spec, null, null);
         var x = Csv.ReadNumbers(inputs);
         var t = Csv.ReadNumbers(targets!);
         if (x.Length != t.Length) throw new BackpropException($"{targets} has {t.Length} rows but {inputs} has {x.Length}: one target row per input row");
         return (spec, x, t);
+    }
+
+    /// <summary>Prints the network's warning, if it has one, as one line on stderr; the command goes on.</summary>
+    public static void Warn(Model.NetworkSpec spec)
+    {
+        if (spec.Warning is { } warning) Console.Error.WriteLine($"backprop: warning: {warning}");
     }
 
     /// <summary>--layers: sizes such as 784-256-128-10.</summary>

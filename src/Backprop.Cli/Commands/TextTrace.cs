@@ -14,7 +14,8 @@ internal static class TextTrace
     {
         string Paint(string s, string code) => colour ? $"\u001b[{code}m{s}\u001b[0m" : s;
         var sb = new StringBuilder();
-        sb.Append(Paint($"Backpropagation, step by step: batch of {trace.Batch}, loss {trace.LossName}, E = {Explain.Notation.Number(trace.Loss)}", "1")).Append("\n\n");
+        sb.Append(Paint($"Backpropagation, step by step: batch of {trace.Batch}, loss {trace.LossName}, E = {Explain.Notation.Number(trace.Loss)}", "1")).Append('\n')
+          .Append(Paint($"Symbols: X inputs, W weights, B bias, L = X·W + B, H = σ(L), Δ = ∂E/∂L, E loss; superscripts number the dense layers from 1 ({Explain.Notation.Glossary}).", "2")).Append("\n\n");
         string phase = "";
         foreach (var step in steps)
         {

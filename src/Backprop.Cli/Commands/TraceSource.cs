@@ -14,8 +14,12 @@ internal sealed class TraceSource
     private readonly Option<string?> _network = new("--network") { Description = "network JSON (backprop.network/1)" };
     private readonly Option<string?> _inputs = new("--inputs") { Description = "CSV of inputs X, one example per row" };
     private readonly Option<string?> _targets = new("--targets") { Description = "CSV of targets T" };
-    private readonly Option<string?> _example = new("--example") { Description = $"a built-in network of the articles instead of files: {string.Join(", ", Examples.Names)}" };
+    private readonly Option<string?> _example = new("--example") { Description = $"a built-in network of the articles instead of files: {string.Join(", ", Examples.AllNames)}" };
     private readonly Option<string> _precision = new("--precision") { Description = "f32 or f64", DefaultValueFactory = _ => "f64" };
+
+    /// <summary>--lr and --steps of explain and report: the update after the gradients.</summary>
+    public readonly Option<double> LearningRate = new("--lr") { Description = "η of the update W ← W − η·∂E/∂W shown after the gradients", DefaultValueFactory = _ => 0.1 };
+    public readonly Option<int> Steps = new("--steps") { Description = "update steps before the last forward pass is shown", DefaultValueFactory = _ => 1 };
 
     public void AddTo(Command command)
     {
@@ -32,6 +36,19 @@ internal sealed class TraceSource
         var (spec, x, t) = Inputs.ReadProblem(r.GetValue(_network), r.GetValue(_inputs), r.GetValue(_targets), r.GetValue(_example));
         return f64 ? Record<double>(spec, x!, t!) : Record<float>(spec, x!, t!);
     }
+
+    /// <summary>Pass 1, then <paramref name="steps"/> updates W ← W − η·∂E/∂W with η = <paramref name="learningRate"/> and the pass after each.</summary>
+    public Descent Descend(ParseResult r, double learningRate, int steps)
+    {
+        if (!(learningRate > 0) || !double.IsFinite(learningRate)) throw new BackpropException($"--lr {learningRate}: the learning rate must be a positive number");
+        if (steps < 1) throw new BackpropException($"--steps {steps}: give at least 1 update step");
+        bool f64 = Inputs.IsDouble(r.GetValue(_precision)!);
+        var (spec, x, t) = Inputs.ReadProblem(r.GetValue(_network), r.GetValue(_inputs), r.GetValue(_targets), r.GetValue(_example));
+        return f64 ? Descend<double>(spec, x!, t!, learningRate, steps) : Descend<float>(spec, x!, t!, learningRate, steps);
+    }
+
+    private static Descent Descend<T>(Model.NetworkSpec spec, double[][] x, double[][] t, double learningRate, int steps) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Descent.Record(spec.Build<T>(), Matrix<T>.FromRows(x), Matrix<T>.FromRows(t), learningRate, steps);
 
     private static Trace Record<T>(Model.NetworkSpec spec, double[][] x, double[][] t) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         Trace.Record(spec.Build<T>(), Matrix<T>.FromRows(x), Matrix<T>.FromRows(t));

@@ -25,12 +25,14 @@ internal static class TrainCommand
     private static readonly Option<string> Precision = new("--precision") { Description = "f32, f64, or mixed precision fp16 or bf16 (16-bit activations and gradients, float32 master weights)", DefaultValueFactory = _ => "f32" };
     private static readonly Option<string?> LossScale = new("--loss-scale") { Description = "with fp16/bf16: dynamic, none, or a fixed number (default: dynamic for fp16, none for bf16)" };
     private static readonly Option<int?> Limit = new("--limit") { Description = "train on the first N examples only" };
+    private static readonly Option<string?> History = new("--history") { Description = "write the loss and accuracy of every epoch to this CSV file" };
+    private static readonly Option<string?> Plot = new("--plot") { Description = "draw the loss (and accuracy) per epoch into this picture (.png or .svg)" };
 
     public static Command Create()
     {
         var command = new Command("train", "Train a network with mini-batch gradient descent (train loss and accuracy are running averages over each epoch).");
         Network.AddTo(command);
-        foreach (var option in new Option[] { OptimizerName, LearningRate, Momentum, WeightDecay, Epochs, Threads, Precision, LossScale, Limit })
+        foreach (var option in new Option[] { OptimizerName, LearningRate, Momentum, WeightDecay, Epochs, Threads, Precision, LossScale, Limit, History, Plot })
             command.Options.Add(option);
         command.SetAction(r =>
         {
@@ -47,10 +49,28 @@ internal static class TrainCommand
         Gemm.Threads = Math.Clamp(r.GetValue(Threads), 1, Environment.ProcessorCount); // more threads than cores only spin
         string? outPath = r.GetValue(Network.Out);
         if (outPath is not null) AtomicFile.CheckWritable(outPath, "--out "); // fail now, not after an hour of training
+        if (r.GetValue(History) is { } historyPath) AtomicFile.CheckWritable(historyPath, "--history ");
+        if (r.GetValue(Plot) is { } plotPath)
+        {
+            if (Path.GetExtension(plotPath).ToLowerInvariant() is not (".png" or ".svg")) throw new BackpropException($"--plot {plotPath}: the format comes from the extension, .png or .svg");
+            AtomicFile.CheckWritable(plotPath, "--plot ");
+        }
 
         var (train, test) = Network.LoadData(r);
         if (r.GetValue(Limit) is { } limit) train = train.Take(limit);
-        var network = Network.Spec(r, train).Build<T>();
+        var spec = Network.Spec(r, train);
+        bool classification = train.IsClassification;
+        if (!classification && spec.Loss is "cross_entropy" or "bce_with_logits")
+        {
+            // Real-valued targets: a classification loss cannot fit them. Choose for the user only when they chose nothing.
+            if (r.GetValue(Network.NetworkFile) is { } file)
+                throw new BackpropException($"{train.Name} has real-valued targets (a regression), but {file} has the loss {spec.Loss}, which needs class labels: set \"loss\": \"mse\" there");
+            if (r.GetResult(Network.Loss) is { Implicit: false })
+                throw new BackpropException($"{train.Name} has real-valued targets (a regression), but the loss {spec.Loss} needs class labels: use --loss mse");
+            spec = spec with { Loss = "mse" };
+        }
+        Inputs.Warn(spec);
+        var network = spec.Build<T>();
         if (network.Inputs != train.FeatureCount)
             throw new BackpropException($"the network takes {network.Inputs} inputs but {train.Name} has {train.FeatureCount} features");
         Batcher.EncodingFor(train, network.Loss.Name, network.Outputs); // shape errors before any work
@@ -66,7 +86,7 @@ internal static class TrainCommand
         if (epochs < 1) throw new BackpropException($"--epochs must be at least 1, got {epochs}");
 
         bool json = r.GetValue(Network.Json);
-        var console = json ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : AnsiConsole.Console;
+        var console = json ? ConsoleWidth.Unwrap(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), Console.IsErrorRedirected) : AnsiConsole.Console;
         console.MarkupLineInterpolated($"[bold]{train.Name}[/]: {train.Count:N0} examples, {train.FeatureCount} features; test {test.Count:N0}");
         string format = precision.IsMixed
             ? $"{precision.Name} storage, float32 master weights, loss scale {r.GetValue(LossScale) ?? MixedPrecision.DefaultLossScale(precision.Storage)}"
@@ -85,21 +105,37 @@ internal static class TrainCommand
                 {
                     var report = trainer.TrainEpoch(train, test);
                     reports.Add(report);
-                    task.Description = $"epoch {report.Epoch}/{epochs} loss {report.TrainLoss:F4} acc {report.TrainAccuracy:P1} test {report.Test!.Accuracy:P1} {report.SamplesPerSecond:N0}/s";
+                    task.Description = classification
+                        ? $"epoch {report.Epoch}/{epochs} loss {report.TrainLoss:F4} acc {report.TrainAccuracy:P1} test {report.Test!.Accuracy:P1} {report.SamplesPerSecond:N0}/s"
+                        : $"epoch {report.Epoch}/{epochs} loss {report.TrainLoss:F4} test loss {report.Test!.Loss:F4} {report.SamplesPerSecond:N0}/s";
                 }
             });
 
         var final = reports[^1];
         double trainSeconds = reports.Sum(x => x.Seconds);
         double samplesPerSecond = reports.Sum(x => (double)x.Samples) / trainSeconds;
-        console.MarkupLineInterpolated(
-            $"[green]done[/]: train loss {final.TrainLoss:F4}, train accuracy {final.TrainAccuracy:P2}, test loss {final.Test!.Loss:F4}, test accuracy [bold]{final.Test.Accuracy:P2}[/], {samplesPerSecond:N0} samples/s");
+        if (classification)
+            console.MarkupLineInterpolated(
+                $"[green]done[/]: train loss {final.TrainLoss:F4}, train accuracy {final.TrainAccuracy:P2}, test loss {final.Test!.Loss:F4}, test accuracy [bold]{final.Test.Accuracy:P2}[/], {samplesPerSecond:N0} samples/s");
+        else
+            console.MarkupLineInterpolated($"[green]done[/]: train loss {final.TrainLoss:F4}, test loss [bold]{final.Test!.Loss:F4}[/] ({network.Loss.Name}), {samplesPerSecond:N0} samples/s");
         if (scaled is not null)
             console.MarkupLineInterpolated($"loss scaler: final scale {scaled.Scaler.Scale:G6}, {scaled.Scaler.SkippedSteps} of {scaled.Scaler.Steps} steps skipped for inf/NaN gradients");
         if (outPath is not null)
         {
-            NetworkJson.Save(NetworkSpec.From(network), outPath);
+            NetworkJson.Save(NetworkSpec.From(network) with { TrainedOn = new TrainedOn(File.Exists(dataName) ? Path.GetFullPath(dataName) : dataName, seed) }, outPath);
             console.MarkupLineInterpolated($"saved {outPath}");
+        }
+        else console.MarkupLine("[yellow]the trained network was not saved[/]: give --out FILE.json to keep it");
+        if (r.GetValue(History) is { } history)
+        {
+            AtomicFile.WriteAllText(history, TrainingHistory.Csv(reports, classification));
+            console.MarkupLineInterpolated($"history: {history}");
+        }
+        if (r.GetValue(Plot) is { } plot)
+        {
+            Plots.TrainingPlot.Save(plot, reports, classification);
+            console.MarkupLineInterpolated($"plot: {plot}");
         }
         if (json)
         {
@@ -110,7 +146,8 @@ internal static class TrainCommand
                 ["samples_per_second"] = samplesPerSecond,
                 ["train_loss"] = Inputs.JsonNumber(final.TrainLoss),
                 ["test_loss"] = Inputs.JsonNumber(final.Test.Loss),
-                ["test_accuracy"] = Inputs.JsonNumber(final.Test.Accuracy), // null for regression
+                ["test_accuracy"] = classification ? Inputs.JsonNumber(final.Test.Accuracy) : null,
+                ["history"] = TrainingHistory.Rows(reports, classification),
             };
             if (scaled is not null)
             {

@@ -17,6 +17,10 @@ public sealed class Dataset
         : this(name, features, featureCount)
     {
         if (labels.Length != Count) throw new BackpropException($"{name}: {labels.Length} labels for {Count} examples");
+        // Checked here, where the row is the data's own row (1-based), not later in a shuffled batch.
+        for (int i = 0; i < labels.Length; i++)
+            if ((uint)labels[i] >= (uint)classes)
+                throw new BackpropException($"{name}: row {i + 1} has label {labels[i]}, outside the {classes} classes 0..{classes - 1}");
         Labels = labels;
         Classes = classes;
         ClassNames = classNames ?? [.. Enumerable.Range(0, classes).Select(c => c.ToString())];

@@ -23,12 +23,31 @@ public static class Examples
         .Where(n => n.StartsWith("examples/", StringComparison.Ordinal) && n.EndsWith("/network.json", StringComparison.Ordinal))
         .Select(n => n.Split('/')[1]).Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>A built-in example by name.</summary>
-    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <summary>
+    /// Names that say what each network is, for readers who have not read the articles: the activation (or
+    /// linear) and the layer sizes. Each stands for the article example beside it.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Aliases { get; } = new Dictionary<string, string>
+    {
+        ["sigmoid-2-3-1"] = "article1",
+        ["linear-1-1"] = "article2-1-1",
+        ["linear-1-1-1"] = "article2-1-1-1",
+        ["linear-1-2"] = "article2-1-2",
+        ["linear-2-2-2"] = "article2-2-2-2",
+        ["linear-2-2-2-2"] = "article2-2-2-2-2",
+        ["relu-3-4-2"] = "article3",
+    };
+
+    /// <summary>Every name <see cref="Load"/> takes: the descriptive aliases, then the article names.</summary>
+    public static IEnumerable<string> AllNames => Aliases.Keys.Concat(Names);
+
+    /// <summary>A built-in example by name or alias.</summary>
+    /// <param name="name">One of <see cref="AllNames"/>.</param>
     /// <exception cref="BackpropException">An unknown name.</exception>
     public static Example Load(string name)
     {
-        if (!Names.Contains(name)) throw new BackpropException($"unknown example '{name}' (expected one of: {string.Join(", ", Names)})");
+        name = Aliases.TryGetValue(name, out var article) ? article : name;
+        if (!Names.Contains(name)) throw new BackpropException($"unknown example '{name}' (expected one of: {string.Join(", ", AllNames)})");
         return new Example(name, NetworkJson.Parse(Read(name, "network.json"), $"example {name}"),
             ReadCsv(name, "X.csv"), ReadCsv(name, "T.csv"));
     }

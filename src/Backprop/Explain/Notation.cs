@@ -5,17 +5,41 @@ namespace Backprop.Explain;
 
 /// <summary>
 /// How the articles write things: superscripts number layers (W¹, L²), subscripts number units (w¹₁₂),
-/// and numbers are shown with four significant digits so a matrix fits on a line.
+/// and numbers are shown with four significant digits so a matrix fits on a line. The glossary that every
+/// output links to is docs/notation.md.
 /// </summary>
 public static class Notation
 {
+    /// <summary>Where the one glossary of symbols lives, relative to the repository root.</summary>
+    public const string Glossary = "docs/notation.md";
+
+    /// <summary>The prime of a derivative (σ′), a real prime rather than an apostrophe.</summary>
+    public const string Prime = "′";
+
+    /// <summary>
+    /// The function an activation layer applies, as an equation writes it: σ for the sigmoid (the first
+    /// article's), tanh, ReLU, LeakyReLU, id. A network without a known type is written σ.
+    /// </summary>
+    public static string Function(string? activation) => activation switch
+    {
+        "sigmoid" or null => "σ",
+        "tanh" => "tanh",
+        "relu" => "ReLU",
+        "leaky_relu" => "LeakyReLU",
+        "identity" => "id",
+        _ => activation,
+    };
+
+    /// <summary>The derivative of <see cref="Function"/>: σ′, tanh′, ReLU′.</summary>
+    public static string Derivative(string? activation) => Function(activation) + Prime;
+
     private const string Superscripts = "⁰¹²³⁴⁵⁶⁷⁸⁹";
     private const string Subscripts = "₀₁₂₃₄₅₆₇₈₉";
 
-    /// <summary><paramref name="n"/> in superscript digits: 12 → ¹².</summary>
+    /// <summary>A layer number as a superscript: 2 → ², 12 → ¹².</summary>
     /// <param name="n">A non-negative number.</param>
     public static string Sup(int n) => Map(n, Superscripts);
-    /// <summary><paramref name="n"/> in subscript digits: 12 → ₁₂.</summary>
+    /// <summary>A unit number as a subscript: 2 → ₂, 12 → ₁₂.</summary>
     /// <param name="n">A non-negative number.</param>
     public static string Sub(int n) => Map(n, Subscripts);
 

@@ -20,7 +20,7 @@ public sealed record Stage(int K, string? Activation)
     public required Matrix<double> H { get; init; }
     /// <summary>The slope of a leaky ReLU (σ(z) = slope·z for z ≤ 0); null for other activations.</summary>
     public double? Slope { get; init; }
-    /// <summary>σ'(L^k), or null without activation.</summary>
+    /// <summary>σ′(L^k), or null without activation.</summary>
     public Matrix<double>? SigmaPrime { get; init; }
     /// <summary>∂E/∂H^k, the gradient arriving from above.</summary>
     public required Matrix<double> DH { get; init; }

@@ -8,7 +8,7 @@ namespace Backprop.Explain;
 
 /// <summary>
 /// A record of one forward and backward pass, read from the very layers that computed it (their Input,
-/// Output, OutputGradient, InputGradient, parameters and σ'), copied to float64 so that every text, table
+/// Output, OutputGradient, InputGradient, parameters and σ′), copied to float64 so that every text, table
 /// and diagram reads the same numbers. Nothing here computes a gradient.
 /// </summary>
 public sealed class Trace
@@ -71,7 +71,7 @@ public sealed class Trace
     public int Batch => X.Rows;
 
     /// <summary>
-    /// A matrix by key: X, T, Y, dY, dX, E, and per layer k: Wk, Bk, Lk, Hk, Dk (Δ), dWk, dBk, dHk, Sk (σ').
+    /// A matrix by key: X, T, Y, dY, dX, E, and per layer k: Wk, Bk, Lk, Hk, Dk (Δ), dWk, dBk, dHk, Sk (σ′).
     /// H0 is X. These keys are what diagrams and tables write into their data-ref attributes.
     /// </summary>
     public Matrix<double> Get(string key) =>
@@ -116,7 +116,7 @@ public sealed class Trace
         for (int i = 0; i < layers.Count; i++)
         {
             if (layers[i] is not Dense<T> dense)
-                throw new BackpropException($"layer {i} ({layers[i].Type}) does not follow a dense layer: explain draws dense layers each followed by at most one activation");
+                throw new BackpropException($"layers[{i}] ({layers[i].Type}) does not follow a dense layer: explain draws dense layers each followed by at most one activation");
             var activation = i + 1 < layers.Count ? layers[i + 1] as Activation<T> : null;
             var l = Copy(dense.Output);
             stages.Add(new Stage(stages.Count + 1, activation?.Type)

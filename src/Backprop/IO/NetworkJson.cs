@@ -12,7 +12,8 @@ namespace Backprop.IO;
 public static class NetworkJson
 {
     private static readonly string[] LayerFields = ["type", "inputs", "outputs", "weights", "bias", "init", "slope"];
-    private static readonly string[] TopFields = ["format", "layers", "loss", "seed"];
+    private static readonly string[] TopFields = ["format", "layers", "loss", "seed", "trained_on"];
+    private static readonly string[] TrainedOnFields = ["data", "seed"];
 
     /// <summary>Reads a network file.</summary>
     /// <param name="path">The file.</param>
@@ -49,10 +50,18 @@ public static class NetworkJson
                 throw new BackpropException($"{source}: missing \"layers\" array");
             var layers = new List<LayerSpec>();
             int index = 0;
-            foreach (var element in layersElement.EnumerateArray()) layers.Add(ParseLayer(element, $"{source}: layer {index++}"));
+            foreach (var element in layersElement.EnumerateArray()) layers.Add(ParseLayer(element, $"{source}: layers[{index++}]"));
             string loss = root.TryGetProperty("loss", out var lossElement) ? String(lossElement, $"{source}: loss") : "half_sse";
             int? seed = root.TryGetProperty("seed", out var seedElement) ? Int(seedElement, $"{source}: seed") : null;
-            return new NetworkSpec(layers, loss, seed);
+            TrainedOn? trainedOn = null;
+            if (root.TryGetProperty("trained_on", out var on))
+            {
+                if (on.ValueKind != JsonValueKind.Object) throw new BackpropException($"{source}: trained_on: expected an object like {{\"data\": \"spirals\", \"seed\": 1}}");
+                CheckFields(on, TrainedOnFields, $"{source}: trained_on");
+                trainedOn = new TrainedOn(on.TryGetProperty("data", out var d) ? String(d, $"{source}: trained_on: data") : throw new BackpropException($"{source}: trained_on: missing \"data\""),
+                    on.TryGetProperty("seed", out var s) ? Int(s, $"{source}: trained_on: seed") : 1);
+            }
+            return new NetworkSpec(layers, loss, seed) { TrainedOn = trainedOn };
         }
     }
 
@@ -138,6 +147,7 @@ public static class NetworkJson
         }
         sb.Append("\n  ],\n  \"loss\": ").Append(JsonSerializer.Serialize(spec.Loss));
         if (spec.Seed is { } seed) sb.Append(",\n  \"seed\": ").Append(seed);
+        if (spec.TrainedOn is { } on) sb.Append(",\n  \"trained_on\": { \"data\": ").Append(JsonSerializer.Serialize(on.Data)).Append(", \"seed\": ").Append(on.Seed).Append(" }");
         return sb.Append("\n}\n").ToString();
     }
 

@@ -29,7 +29,7 @@ public sealed class CrossEntropy<T> : Loss<T> where T : unmanaged, IFloatingPoin
         {
             double c = double.CreateChecked(targets[r, 0]);
             if (c != Math.Floor(c) || c < 0 || c >= y.Cols)
-                throw new BackpropException($"cross_entropy target on row {r + 1} is {c}, not a class index in 0..{y.Cols - 1}");
+                throw new BackpropException($"cross_entropy target in row {r + 1} of the batch is {c}, not a class index in 0..{y.Cols - 1}");
         }
     }
 

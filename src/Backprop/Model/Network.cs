@@ -40,14 +40,14 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         Layers = layers;
         Loss = loss;
         Inputs = first.Inputs;
-        int width = first.Inputs, from = 0;
+        int width = first.Inputs, k = 0; // k numbers the dense layers from 1, as W¹, W² do
         for (int i = 0; i < layers.Count; i++)
         {
             if (layers[i] is not Dense<T> dense) continue;
+            k++;
             if (dense.Inputs != width)
-                throw new BackpropException($"layer {i} (dense) takes {dense.Inputs} inputs but layer {from} gives {width} outputs");
+                throw new BackpropException($"dense layer {k} (layers[{i}]) takes {dense.Inputs} inputs but dense layer {k - 1} gives {width} outputs");
             width = dense.Outputs;
-            from = i;
         }
         Outputs = width;
     }

@@ -60,6 +60,18 @@ public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers, string Loss, i
     /// <summary>The value of the format field: <c>backprop.network/1</c>.</summary>
     public const string Format = "backprop.network/1";
 
+    /// <summary>
+    /// A warning about a network that computes something other than its author likely meant, or null: a
+    /// last sigmoid layer before bce_with_logits, which applies the sigmoid again (the gradients are right for
+    /// that composition, which is why it is a warning and not an error).
+    /// </summary>
+    public string? Warning => Loss == "bce_with_logits" && Layers.Count > 0 && Layers[^1].Type == "sigmoid"
+        ? "the network ends in a sigmoid, but bce_with_logits applies the sigmoid itself (it takes logits): remove the last sigmoid layer, or use a squared-error loss on the sigmoid's output"
+        : null;
+
+    /// <summary>What the network was trained on (written by train, read by eval); null for a network written by hand.</summary>
+    public TrainedOn? TrainedOn { get; init; }
+
     /// <summary>The initializer of a dense layer that names none.</summary>
     public const string DefaultInit = "xavier";
 
@@ -104,11 +116,12 @@ public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers, string Loss, i
     {
         var rng = new Random(Seed ?? 0);
         var layers = new List<Layer<T>>();
-        for (int i = 0; i < Layers.Count; i++) layers.Add(BuildLayer<T>(Layers[i], i, rng));
+        for (int i = 0, k = 0; i < Layers.Count; i++)
+            layers.Add(BuildLayer<T>(Layers[i], Layers[i].Type == "dense" ? $"dense layer {++k} (layers[{i}])" : $"layers[{i}]", rng));
         return new Network<T>(layers, Loss<T>.Create(Loss));
     }
 
-    private static Layer<T> BuildLayer<T>(LayerSpec spec, int index, Random rng) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Layer<T> BuildLayer<T>(LayerSpec spec, string index, Random rng) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (spec.Type)
         {
@@ -119,25 +132,25 @@ public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers, string Loss, i
             case "relu": return new Relu<T>();
             case "leaky_relu": return new LeakyRelu<T>(spec.Slope ?? 0.01);
             default:
-                throw new BackpropException($"layer {index}: unknown type '{spec.Type}' (expected dense, {string.Join(", ", ActivationTypes)})");
+                throw new BackpropException($"{index}: unknown type '{spec.Type}' (expected dense, {string.Join(", ", ActivationTypes)})");
         }
     }
 
-    private static Dense<T> BuildDense<T>(LayerSpec spec, int index, Random rng) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Dense<T> BuildDense<T>(LayerSpec spec, string index, Random rng) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int inputs = spec.Inputs ?? spec.Weights?.Length ?? throw new BackpropException($"layer {index}: dense needs \"inputs\" (or weights)");
+        int inputs = spec.Inputs ?? spec.Weights?.Length ?? throw new BackpropException($"{index}: dense needs \"inputs\" (or weights)");
         int outputs = spec.Outputs ?? (spec.Weights is { Length: > 0 } w ? w[0].Length : spec.Bias?.Length)
-            ?? throw new BackpropException($"layer {index}: dense needs \"outputs\" (or weights)");
-        if (inputs < 1 || outputs < 1) throw new BackpropException($"layer {index}: dense sizes must be positive, got {inputs}→{outputs}");
+            ?? throw new BackpropException($"{index}: dense needs \"outputs\" (or weights)");
+        if (inputs < 1 || outputs < 1) throw new BackpropException($"{index}: dense sizes must be positive, got {inputs}→{outputs}");
         var dense = new Dense<T>(inputs, outputs);
         if (spec.Weights is { } weights)
         {
             if (weights.Length != inputs)
-                throw new BackpropException($"layer {index}: weights has {weights.Length} rows but the layer has {inputs} inputs (weights[i][j] joins input i to output j)");
+                throw new BackpropException($"{index}: weights has {weights.Length} rows but the layer has {inputs} inputs (weights[i][j] joins input i to output j)");
             for (int i = 0; i < inputs; i++)
             {
                 if (weights[i].Length != outputs)
-                    throw new BackpropException($"layer {index}: weights row {i} has {weights[i].Length} values but the layer has {outputs} outputs");
+                    throw new BackpropException($"{index}: weights row {i} has {weights[i].Length} values but the layer has {outputs} outputs");
                 for (int j = 0; j < outputs; j++) dense.Weights.Value[i, j] = T.CreateChecked(weights[i][j]);
             }
         }
@@ -147,7 +160,7 @@ public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers, string Loss, i
         }
         if (spec.Bias is { } bias)
         {
-            if (bias.Length != outputs) throw new BackpropException($"layer {index}: bias has {bias.Length} values but the layer has {outputs} outputs");
+            if (bias.Length != outputs) throw new BackpropException($"{index}: bias has {bias.Length} values but the layer has {outputs} outputs");
             for (int j = 0; j < outputs; j++) dense.Bias.Value[0, j] = T.CreateChecked(bias[j]);
         }
         return dense;

@@ -125,8 +125,8 @@ public class AnalyzeCliTests
     };
 
     /// <summary>
-    /// Tables fit an 80-column terminal: redirected output renders 80 wide, where a table too wide for it
-    /// wraps cells onto continuation lines (blank first cell) or cuts them (…).
+    /// Tables fit an 80-column terminal: every row is at most 80 wide, with no cell wrapped onto a
+    /// continuation line (blank first cell) or cut (…). Redirected output is not wrapped, so this is the content's width.
     /// </summary>
     [Theory]
     [MemberData(nameof(Tables))]

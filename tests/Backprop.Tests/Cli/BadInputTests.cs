@@ -38,9 +38,9 @@ public class BadInputTests
     }
 
     [Theory]
-    [InlineData("""{"layers":[{"type":"dense","inputs":2,"outputs":1,"init":"he"},{"type":"softsign"}],"loss":"sse"}""", "layer 1: unknown type 'softsign'")]
+    [InlineData("""{"layers":[{"type":"dense","inputs":2,"outputs":1,"init":"he"},{"type":"softsign"}],"loss":"sse"}""", "layers[1]: unknown type 'softsign'")]
     [InlineData("""{"layers":[{"type":"dense","inputs":2,"outputs":1,"init":"he"}],"loss":"huber"}""", "unknown loss 'huber'")]
-    [InlineData("""{"layers":[{"type":"dense","inputs":2,"outputs":4,"init":"he"},{"type":"dense","inputs":3,"outputs":1,"init":"he"}],"loss":"sse"}""", "layer 1 (dense) takes 3 inputs but layer 0 gives 4 outputs")]
+    [InlineData("""{"layers":[{"type":"dense","inputs":2,"outputs":4,"init":"he"},{"type":"dense","inputs":3,"outputs":1,"init":"he"}],"loss":"sse"}""", "dense layer 2 (layers[1]) takes 3 inputs but dense layer 1 gives 4 outputs")]
     [InlineData("""{"layers":[{"type":"dense","weights":[[1],[2],[3]],"bias":[0]}],"loss":"sse"}""", "has 2 columns but the network takes 3 inputs")]
     [InlineData("""{"layers": [ {"type": "dense" """, "line 1: not valid JSON")]
     public void Grad_BadNetwork(string json, string expected)
@@ -210,7 +210,7 @@ public class BadInputTests
         dir.File("net.json", Net);
         var run = CliRunner.Run("gradcheck", "--network", dir["net.json"]);
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
-        Assert.Contains("layer 0 W", run.Stdout);
+        Assert.Contains("W¹ (dense layer 1)", run.Stdout);
         Assert.Contains("gradients match finite differences", run.Stdout);
         var tight = CliRunner.Run("gradcheck", "--network", dir["net.json"], "--tolerance", "1e-30");
         Assert.Equal(1, tight.ExitCode); // an impossible tolerance must fail: the exit code carries the verdict

@@ -70,8 +70,8 @@ public class NetworkJsonTests
     }
 
     [Theory]
-    [InlineData("""{"layers":[{"type":"dense","inputs":2,"outputs":2,"init":"xavier"},{"type":"sigmod"}],"loss":"sse"}""", "layer 1: unknown type 'sigmod'")]
-    [InlineData("""{"layers":[{"type":"dense","inputs":2,"outputs":3,"init":"he"},{"type":"dense","inputs":2,"outputs":1,"init":"he"}],"loss":"sse"}""", "layer 1 (dense) takes 2 inputs but layer 0 gives 3 outputs")]
+    [InlineData("""{"layers":[{"type":"dense","inputs":2,"outputs":2,"init":"xavier"},{"type":"sigmod"}],"loss":"sse"}""", "layers[1]: unknown type 'sigmod'")]
+    [InlineData("""{"layers":[{"type":"dense","inputs":2,"outputs":3,"init":"he"},{"type":"dense","inputs":2,"outputs":1,"init":"he"}],"loss":"sse"}""", "dense layer 2 (layers[1]) takes 2 inputs but dense layer 1 gives 3 outputs")]
     [InlineData("""{"layers":[{"type":"dense","weights":[[1,2],[3]]}],"loss":"sse"}""", "weights row 1 has 1 values")]
     [InlineData("""{"layers":[{"type":"dense","inputs":1,"outputs":1,"weigths":[[1]]}],"loss":"sse"}""", "unknown field \"weigths\"")]
     [InlineData("""{"layers":[{"type":"dense","inputs":1,"outputs":1,"init":"xavier"}],"loss":"hinge"}""", "unknown loss 'hinge'")]

@@ -6,7 +6,7 @@ namespace Backprop.Tests.Explain;
 
 /// <summary>
 /// Each kind of diagram rendered by a real browser (Debian's chromium, headless) and the screenshot looked
-/// at: it must show ink, and the batch's shades of red.
+/// at: it must show ink, and the batch's colours (vermillion and bluish green for a batch of two).
 /// </summary>
 public class ChromiumRenderTests
 {
@@ -23,17 +23,20 @@ public class ChromiumRenderTests
         string svg = dir.File("diagram.svg", Diagrams.Draw(trace, DiagramKinds.Parse(kind)));
         var png = Png.Read(Screenshot(dir, svg));
 
-        int ink = 0, red = 0, pixels = png.Width * png.Height;
+        int ink = 0, first = 0, second = 0, pixels = png.Width * png.Height;
         for (int p = 0; p < pixels; p++)
         {
             byte r = png.Rgb[p * 3], g = png.Rgb[p * 3 + 1], b = png.Rgb[p * 3 + 2];
             if (r < 200 || g < 200 || b < 200) ink++;
-            if (r > 120 && g < 140 && b < 140 && r - g > 60) red++;
+            if (Near(r, g, b, 0xd5, 0x5e, 0x00)) first++;
+            if (Near(r, g, b, 0x00, 0x9e, 0x73)) second++;
         }
         Assert.True(ink > pixels / 200, $"{kind}: only {ink} of {pixels} pixels are not white");
         Assert.True(ink < pixels / 2, $"{kind}: {ink} of {pixels} pixels are dark: the page did not render as a diagram");
-        Assert.True(red > 100, $"{kind}: only {red} red pixels; the batch's colours are missing");
+        Assert.True(first > 50 && second > 50, $"{kind}: {first} vermillion and {second} bluish-green pixels; the batch's colours are missing");
     }
+
+    private static bool Near(byte r, byte g, byte b, int r0, int g0, int b0) => Math.Abs(r - r0) + Math.Abs(g - g0) + Math.Abs(b - b0) < 40;
 
     private static byte[] Screenshot(TempDir dir, string svg)
     {

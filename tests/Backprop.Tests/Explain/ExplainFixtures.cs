@@ -9,6 +9,13 @@ namespace Backprop.Tests.Explain;
 /// <summary>Traces to test against: the articles' examples and seeded random networks.</summary>
 internal static class ExplainFixtures
 {
+    /// <summary>The example's batch through <paramref name="steps"/> updates with η = <paramref name="lr"/> (explain's and report's defaults: 0.1, 1).</summary>
+    public static Descent Descent(string name, double lr = 0.1, int steps = 1)
+    {
+        var e = Examples.Load(name);
+        return Backprop.Explain.Descent.Record(e.Network.Build<double>(), Matrix<double>.FromRows(e.X), Matrix<double>.FromRows(e.T), lr, steps);
+    }
+
     public static Trace Example(string name)
     {
         var e = Examples.Load(name);
@@ -42,7 +49,12 @@ internal static class ExplainFixtures
     /// Every element carrying data-ref shows a number that equals the trace value it names, to the four
     /// significant digits shown. Returns how many were checked.
     /// </summary>
-    public static int CheckRefs(XContainer document, Trace trace)
+    public static int CheckRefs(XContainer document, Trace trace) => CheckRefs(document, trace.Resolve);
+
+    /// <summary>As <see cref="CheckRefs(XContainer, Trace)"/>, for the references of a descent (keys that may carry "@pass").</summary>
+    public static int CheckRefs(XContainer document, Descent descent) => CheckRefs(document, descent.Resolve);
+
+    private static int CheckRefs(XContainer document, Func<string, double> resolve)
     {
         int n = 0;
         foreach (var e in document.Descendants().Where(e => e.Attribute("data-ref") is not null))
@@ -50,7 +62,7 @@ internal static class ExplainFixtures
             string reference = e.Attribute("data-ref")!.Value;
             string text = e.Value.Trim();
             Assert.True(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double shown), $"'{text}' (for {reference}) is not a number");
-            double expected = trace.Resolve(reference);
+            double expected = resolve(reference);
             Assert.True(Math.Abs(shown - expected) <= 6e-4 * Math.Abs(expected) + 1e-300,
                 $"{reference}: shows {text}, the trace holds {expected}");
             n++;

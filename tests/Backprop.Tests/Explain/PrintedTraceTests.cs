@@ -19,18 +19,21 @@ public partial class PrintedTraceTests
         var json = CliRunner.Run("explain", "--example", example, "--format", "json");
         using var doc = System.Text.Json.JsonDocument.Parse(json.Stdout);
         var keys = doc.RootElement.GetProperty("steps").EnumerateArray()
-            .SelectMany(s => s.GetProperty("matrices").EnumerateArray().Select(m => m.GetProperty("key").GetString()!)).ToList();
+            .SelectMany(s => s.GetProperty("matrices").EnumerateArray().Select(m => (Key: m.GetProperty("key").GetString()!,
+                Transposed: m.TryGetProperty("transposed", out var t) && t.GetBoolean()))).ToList();
         var printed = ReadMatrices(result.Stdout);
         Assert.Equal(keys.Count, printed.Count);
-        var trace = ExplainFixtures.Example(example);
+        var descent = ExplainFixtures.Descent(example);
         for (int n = 0; n < keys.Count; n++)
         {
-            var expected = trace.Get(keys[n]);
+            var keyed = descent.Get(keys[n].Key);
+            var expected = keys[n].Transposed ? Backprop.Tensors.Matrix<double>.FromRows(
+                [.. Enumerable.Range(0, keyed.Cols).Select(j => Enumerable.Range(0, keyed.Rows).Select(i => keyed[i, j]).ToArray())]) : keyed;
             var (rows, cols, values) = printed[n];
             Assert.Equal((expected.Rows, expected.Cols), (rows, cols));
             Assert.Equal(expected.Length, values.Count);
             for (int i = 0; i < values.Count; i++)
-                Assert.True(Math.Abs(values[i] - expected.Span[i]) <= 6e-4 * Math.Abs(expected.Span[i]), $"{keys[n]}[{i}]: printed {values[i]}, trace {expected.Span[i]}");
+                Assert.True(Math.Abs(values[i] - expected.Span[i]) <= 6e-4 * Math.Abs(expected.Span[i]), $"{keys[n].Key}[{i}]: printed {values[i]}, trace {expected.Span[i]}");
         }
     }
 

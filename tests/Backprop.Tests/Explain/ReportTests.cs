@@ -18,8 +18,7 @@ public class ReportTests
         var result = Cli("report", "--example", example, "--out", dir["report.html"]);
         Assert.True(result.ExitCode == 0, result.Stderr);
         var html = ReadXhtml(File.ReadAllText(dir["report.html"]));
-        var trace = ExplainFixtures.Example(example);
-        Assert.True(ExplainFixtures.CheckRefs(html, trace) > 50);
+        Assert.True(ExplainFixtures.CheckRefs(html, ExplainFixtures.Descent(example)) > 50);
         var names = html.Descendants().Select(e => e.Name.LocalName).ToHashSet();
         Assert.Contains("svg", names);
         Assert.Contains("math", names);
@@ -34,14 +33,17 @@ public class ReportTests
         var result = Cli("explain", "--example", "article1", "--format", "json", "--weight", "1:2:3");
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var json = JsonDocument.Parse(result.Stdout);
-        var trace = ExplainFixtures.Example("article1");
+        var descent = ExplainFixtures.Descent("article1");
+        var trace = descent.First;
         int matrices = 0;
         foreach (var step in json.RootElement.GetProperty("steps").EnumerateArray())
         {
             if (step.TryGetProperty("check", out var check)) Assert.True(check.GetProperty("passed").GetBoolean(), step.GetProperty("title").GetString());
             foreach (var m in step.GetProperty("matrices").EnumerateArray())
             {
-                var expected = trace.Get(m.GetProperty("key").GetString()!).ToRows();
+                var keyed = descent.Get(m.GetProperty("key").GetString()!);
+                bool transposed = m.TryGetProperty("transposed", out var t) && t.GetBoolean();
+                var expected = transposed ? Enumerable.Range(0, keyed.Cols).Select(j => Enumerable.Range(0, keyed.Rows).Select(i => keyed[i, j]).ToArray()).ToArray() : keyed.ToRows();
                 var shown = m.GetProperty("values").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
                 Assert.Equal(expected, shown);
                 matrices++;
@@ -61,8 +63,7 @@ public class ReportTests
         using var dir = new TempDir();
         var result = Cli("explain", "--example", "article3", "--format", "html", "--bias", "1:3");
         Assert.True(result.ExitCode == 0, result.Stderr);
-        var trace = ExplainFixtures.Example("article3");
-        Assert.True(ExplainFixtures.CheckRefs(ReadXhtml(result.Stdout), trace) > 40);
+        Assert.True(ExplainFixtures.CheckRefs(ReadXhtml(result.Stdout), ExplainFixtures.Descent("article3")) > 40);
     }
 
     [Theory]

@@ -55,7 +55,7 @@ public class TraceTests
         Assert.Equal(0.2, trace.Stages[0].Slope);
         Assert.All(StepTrace.Build(trace), s => Assert.True(s.Check?.Passed ?? true, s.Title));
 
-        // Tamper with σ'(L) where L < 0, consistently with H: a check against the slope's formula must notice.
+        // Tamper with σ′(L) where L < 0, consistently with H: a check against the slope's formula must notice.
         var stage = trace.Stages[0];
         int r = 0, c = Enumerable.Range(0, 3).First(j => stage.L[0, j] < 0 || stage.L[1, j] < 0);
         if (stage.L[0, c] >= 0) r = 1;

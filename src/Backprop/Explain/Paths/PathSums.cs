@@ -5,7 +5,7 @@ namespace Backprop.Explain.Paths;
 /// <summary>
 /// The second article's view of a gradient: follow every path from the loss through the outputs and the
 /// hidden units (and, as the first article adds, through every example of the batch) down to one weight,
-/// multiply the local derivatives along each (σ' included), and add. Reads only W, σ', the inputs and ∂E/∂Y
+/// multiply the local derivatives along each (σ′ included), and add. Reads only W, σ′, the inputs and ∂E/∂Y
 /// from the trace; the matrix gradient is shown beside the result, never used to make it.
 /// </summary>
 public static class PathSums
@@ -67,7 +67,7 @@ public static class PathSums
             {
                 int u = p.Units[^1];
                 var factors = p.Factors.ToList();
-                if (s.SigmaPrime is { } sp) factors.Add(new PathFactor($"σ'(l{Notation.Sup(s.K)}{Notation.Sub(u + 1)})", $"S{s.K}:{b}:{u}", sp[b, u]));
+                if (s.SigmaPrime is { } sp) factors.Add(new PathFactor($"σ′(l{Notation.Sup(s.K)}{Notation.Sub(u + 1)})", $"S{s.K}:{b}:{u}", sp[b, u]));
                 if (si == stages.Count - 1)
                 {
                     factors.Add(new PathFactor(OutputSymbol(trace, u), $"dY:{b}:{u}", trace.LossGradient[b, u]));

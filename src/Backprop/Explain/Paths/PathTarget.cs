@@ -60,7 +60,7 @@ public sealed record PathTarget(PathTarget.Kind What, int Layer, int Row, int Co
         var stage = trace.Stages[n[0] - 1];
         if (what == Kind.Bias)
         {
-            if (n[1] > stage.Units) throw new BackpropException($"{option} '{text}': layer {n[0]} has {stage.Units} units");
+            if (n[1] > stage.Units) throw new BackpropException($"{option} '{text}': dense layer {n[0]} has {stage.Units} units");
             return new PathTarget(what, n[0], 0, n[1] - 1);
         }
         if (n[1] > stage.Inputs || n[2] > stage.Units)

@@ -3,7 +3,6 @@ using System.Text;
 using Backprop.Explain.Paths;
 using Backprop.Explain.Steps;
 using Backprop.Explain.Svg;
-using Backprop.Tensors;
 
 namespace Backprop.Explain.Report;
 
@@ -20,7 +19,8 @@ public static class HtmlReport
         figure { margin: 1.5em 0; overflow-x: auto; } figcaption { color: #555; font-size: .95em; }
         svg { max-width: 100%; height: auto; }
         .step { border-left: 4px solid #ddd; padding: .2em 0 .2em 1em; margin: 1.2em 0; }
-        .backward { border-left-color: #1a5fb4; } .forward { border-left-color: #999; } .loss { border-left-color: #e5a50a; }
+        .backward { border-left-color: #1a5fb4; } .forward { border-left-color: #999; } .loss { border-left-color: #e5a50a; } .update { border-left-color: #009e73; } .after { border-left-color: #555; }
+        dl.glossary { display: grid; grid-template-columns: max-content auto; gap: .1em 1em; } dl.glossary dt { font-weight: bold; } dl.glossary dd { margin: 0; }
         .matrices { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
         table.m { border-collapse: collapse; font-family: "DejaVu Sans Mono", monospace; font-size: .9em; }
         table.m caption { font-family: "DejaVu Sans", sans-serif; font-weight: bold; text-align: left; padding-bottom: .2em; }
@@ -59,20 +59,40 @@ public static class HtmlReport
         string.Join(" → ", new[] { trace.X.Cols.ToString(System.Globalization.CultureInfo.InvariantCulture) }
             .Concat(trace.Stages.Select(s => s.Units + (s.Activation is { } a ? " " + a : ""))));
 
+    /// <summary>The symbols, as docs/notation.md states them: the report is self-contained, so it carries its own copy.</summary>
+    private static readonly (string Symbol, string Meaning)[] GlossaryEntries =
+    [
+        ("X", "the inputs, one example of the batch per row (H⁰ = X)"),
+        ("Wᵏ, Bᵏ", "the weights and the bias row of dense layer k; layers count from 1 at the input, and a superscript is a layer number, never a power"),
+        ("Lᵏ = Hᵏ⁻¹·Wᵏ + Bᵏ", "the linear combination of layer k"),
+        ("Hᵏ = σ(Lᵏ)", "the hidden layer: σ stands for the layer's activation, written by its name (σ is the sigmoid, tanh, ReLU)"),
+        ("Y, T", "the network's output and the targets"),
+        ("E", "the loss (error) of the batch"),
+        ("Δᵏ = ∂E/∂Lᵏ", "the gradient accumulated from the loss down to the linear combination of layer k"),
+        ("σ′", "the derivative of the activation (tanh′, ReLU′): the prime means a derivative only"),
+        ("∘, ·, ᵀ", "the element-wise (Hadamard) product, the matrix product, the transpose"),
+        ("η", "the learning rate of the update W ← W − η·∂E/∂W"),
+        ("I, L, A, O, c", "the third article's names in the single-node pictures only: I = Hᵏ⁻¹ (X for layer 1), L = Lᵏ, A = Hᵏ, O = Lᵏ⁺¹, c = E"),
+    ];
+
     private static void AppendEquations(StringBuilder sb)
     {
-        sb.Append("<h2>The equations</h2>\n<p>For every layer k, from the top down (the first article's five steps; Δ is the gradient accumulated from the loss down to the linear combination L):</p>\n");
+        sb.Append("<h2>Notation</h2>\n<p>One notation throughout, the first article's (the same list is docs/notation.md in the Backprop repository):</p>\n<dl class=\"glossary\">\n");
+        foreach (var (symbol, meaning) in GlossaryEntries) sb.Append($"<dt>{E(symbol)}</dt><dd>{E(meaning)}</dd>\n");
+        sb.Append("</dl>\n");
+        sb.Append("<h2>The equations</h2>\n<p>For every layer k, from the top down (the first article's five steps), then the update:</p>\n");
         var eqs = new (string Text, Equation Eq)[]
         {
-            ("Forward: the linear combination and the activation", new Equation().Sym("L", null).Op("=").Sym("H", null).Op("·").Sym("W", null).Op("+").Sym("B", null).Op(",").Sym("H'", null).Op("=").Fn("σ").Op("(").Sym("L").Op(")")),
-            ("Step 1: weights", new Equation().Grad("W").Op("=").Sym("H", null, transposed: true).Op("·").Sym("Δ")),
-            ("Step 2: biases", new Equation().Grad("B").Op("=").Fn("colsum").Op("(").Sym("Δ").Op(")")),
-            ("Step 3: the layer below", new Equation().Grad("H").Op("=").Sym("Δ").Op("·").Sym("W", null, transposed: true)),
-            ("Step 4: through the non-linearity of the layer below", new Equation().Sym("Δ'").Op("=").Grad("H").Op("∘").Fn("σ'").Op("(").Sym("L'").Op(")")),
+            ("Forward: the linear combination and the activation", new Equation().SymK("L", "k").Op("=").SymK("H", "k−1").Op("·").SymK("W", "k").Op("+").SymK("B", "k").Op(",").SymK("H", "k").Op("=").Fn("σ").Op("(").SymK("L", "k").Op(")")),
+            ("Step 1: weights", new Equation().GradK("W", "k").Op("=").SymK("H", "k−1", transposed: true).Op("·").SymK("Δ", "k")),
+            ("Step 2: biases", new Equation().GradK("B", "k").Op("=").Fn("colsum").Op("(").SymK("Δ", "k").Op(")")),
+            ("Step 3: the layer below", new Equation().GradK("H", "k−1").Op("=").SymK("Δ", "k").Op("·").SymK("W", "k", transposed: true)),
+            ("Step 4: through the non-linearity of the layer below", new Equation().SymK("Δ", "k−1").Op("=").GradK("H", "k−1").Op("∘").Fn("σ′").Op("(").SymK("L", "k−1").Op(")")),
+            ("Step 5: rinse and repeat with k − 1; the update after all of them", new Equation().SymK("W", "k").Op("←").SymK("W", "k").Op("−").Sym("η").Op("·").GradK("W", "k")),
         };
         sb.Append("<ul>\n");
         foreach (var (text, eq) in eqs) sb.Append($"<li>{E(text)}: {eq.InlineMathMl}</li>\n");
-        sb.Append("<li>Step 5: rinse and repeat with the layer below (primes mark its matrices).</li>\n</ul>\n");
+        sb.Append("</ul>\n");
     }
 
     private static void AppendDiagrams(StringBuilder sb, Trace trace, PathTarget? target, (int K, int J)? node)
@@ -81,10 +101,10 @@ public static class HtmlReport
         var (k, j) = node ?? (1, 0);
         var captions = new Dictionary<DiagramKind, string>
         {
-            [DiagramKind.Forward] = "The forward pass: every unit's linear part L and activated part A, one row (and shade) per example, weights on the lines.",
+            [DiagramKind.Forward] = "The forward pass: every unit's linear combination L and hidden value H, one row (and colour) per example, weights on the lines.",
             [DiagramKind.Backward] = "The backward pass: the gradient accumulated at every node; each weight receives one arrow per example, and its gradient is their sum.",
-            [DiagramKind.NodeForward] = $"One node (unit {j + 1} of layer {k}) going forward, as the third article draws it.",
-            [DiagramKind.NodeBackward] = $"The same node going backward: weight ∂c/∂O, multiply by σ', get ∂c/∂L.",
+            [DiagramKind.NodeForward] = $"One node (unit {j + 1} of layer {k}) going forward, as the third article draws it: I = Hᵏ⁻¹, L = Lᵏ, A = Hᵏ, O = Lᵏ⁺¹.",
+            [DiagramKind.NodeBackward] = "The same node going backward: weight ∂c/∂O, multiply by σ′, get ∂c/∂L (c = E, O = Lᵏ⁺¹, L = Lᵏ).",
             [DiagramKind.Paths] = "The paths from the loss to one weight (the second article's view): each path's product, and their sum beside the matrix result.",
         };
         foreach (var (kind, caption) in captions)
@@ -97,7 +117,7 @@ public static class HtmlReport
         sb.Append($"<section class=\"step {step.Phase}\">\n<h3>{E(step.Title)}</h3>\n{step.Equation.MathMl}\n");
         if (step.Note is { } note) sb.Append($"<p class=\"note\">{E(note)}</p>\n");
         sb.Append("<div class=\"matrices\">\n");
-        foreach (var m in step.Matrices) AppendMatrix(sb, m.Symbol, m.Key, m.Value);
+        foreach (var m in step.Matrices) AppendMatrix(sb, m);
         sb.Append("</div>\n");
         if (step.Check is { } c)
             sb.Append(c.Passed ? "<p class=\"ok\">✔ " : "<p class=\"bad\">✘ check failed: ")
@@ -105,13 +125,15 @@ public static class HtmlReport
         sb.Append("</section>\n");
     }
 
-    private static void AppendMatrix(StringBuilder sb, string symbol, string key, Matrix<double> m)
+    private static void AppendMatrix(StringBuilder sb, TraceMatrix matrix)
     {
-        sb.Append($"<table class=\"m\" data-matrix=\"{E(key)}\"><caption>{E(symbol)} <small>({m.Shape})</small></caption>\n");
+        var m = matrix.Value;
+        string transposed = matrix.Transposed ? " data-transposed=\"true\"" : "";
+        sb.Append($"<table class=\"m\" data-matrix=\"{E(matrix.Key)}\"{transposed}><caption>{E(matrix.Symbol)} <small>({m.Shape})</small></caption>\n");
         for (int i = 0; i < m.Rows; i++)
         {
             sb.Append("<tr>");
-            for (int j = 0; j < m.Cols; j++) sb.Append($"<td data-ref=\"{key}:{i}:{j}\">{Notation.Number(m[i, j])}</td>");
+            for (int j = 0; j < m.Cols; j++) sb.Append($"<td data-ref=\"{matrix.Ref(i, j)}\">{Notation.Number(m[i, j])}</td>");
             sb.Append("</tr>\n");
         }
         sb.Append("</table>\n");

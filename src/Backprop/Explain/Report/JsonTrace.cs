@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Backprop.Explain.Paths;
 using Backprop.Explain.Steps;
@@ -9,6 +10,13 @@ namespace Backprop.Explain.Report;
 /// <summary>The step walk (and a path sum, when asked) as JSON with full-precision numbers, for programs and tests.</summary>
 public static class JsonTrace
 {
+    /// <summary>
+    /// Symbols written as themselves (W¹, +, ∂E/∂W¹, not \u00B9 or \u002B): the output is UTF-8 JSON for programs and
+    /// people, never pasted into HTML unescaped.
+    /// </summary>
+    public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+
     /// <summary>The JSON text.</summary>
     /// <param name="trace">The recorded pass.</param>
     /// <param name="steps">The step walk of <paramref name="trace"/>.</param>
@@ -16,7 +24,7 @@ public static class JsonTrace
     public static string Write(Trace trace, IReadOnlyList<TraceStep> steps, PathSum? paths = null)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = Encoder }))
         {
             w.WriteStartObject();
             w.WriteNumber("loss", trace.Loss);
@@ -35,6 +43,7 @@ public static class JsonTrace
                     w.WriteStartObject();
                     w.WriteString("key", m.Key);
                     w.WriteString("symbol", m.Symbol);
+                    if (m.Transposed) w.WriteBoolean("transposed", true);
                     w.WritePropertyName("values");
                     WriteMatrix(w, m.Value);
                     w.WriteEndObject();

@@ -12,7 +12,7 @@ public static class MarkdownTrace
     /// <param name="steps">The step walk of <paramref name="trace"/>.</param>
     public static string Write(Trace trace, IReadOnlyList<TraceStep> steps)
     {
-        var sb = new StringBuilder($"# Backpropagation, step by step\n\nBatch of {trace.Batch}, loss {trace.LossName}, E = {Notation.Number(trace.Loss)}.\n");
+        var sb = new StringBuilder($"# Backpropagation, step by step\n\nBatch of {trace.Batch}, loss {trace.LossName}, E = {Notation.Number(trace.Loss)}. The symbols are those of {Notation.Glossary} in the Backprop repository.\n");
         string phase = "";
         foreach (var step in steps)
         {

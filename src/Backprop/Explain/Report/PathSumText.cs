@@ -23,7 +23,7 @@ public static class PathSumText
         return sb.ToString();
     }
 
-    /// <summary>"example 1: x₁ 1 × σ'(l¹₁) 0.2 × w²₁₁ 0.5 × δ₁ 0.1 = 0.01"</summary>
+    /// <summary>"example 1: x₁ 1 × σ′(l¹₁) 0.2 × w²₁₁ 0.5 × δ₁ 0.1 = 0.01"</summary>
     public static string Path(GradientPath p) =>
         $"example {p.Example + 1}: " + string.Join(" × ", p.Factors.Select(f => $"{f.Symbol} {Notation.Number(f.Value)}")) + $" = {Notation.Number(p.Product)}";
 

@@ -11,12 +11,12 @@ namespace Backprop.Explain.Steps;
 public sealed class Equation
 {
     private abstract record Token;
-    /// <summary>A matrix name with its layer superscript, optionally transposed: (W²)ᵀ.</summary>
-    private sealed record Symbol(string Name, int? Layer, bool Transposed) : Token;
+    /// <summary>A matrix name with its layer superscript (a number, or k, k−1 in the general equations), optionally transposed: W²ᵀ.</summary>
+    private sealed record Symbol(string Name, string? Layer, bool Transposed) : Token;
     /// <summary>∂E/∂(symbol).</summary>
     private sealed record Gradient(Symbol Of) : Token;
     private sealed record Operator(string Text) : Token;
-    /// <summary>An upright function name: σ, σ', colsum.</summary>
+    /// <summary>An upright function name: σ, σ′, colsum.</summary>
     private sealed record Function(string Name) : Token;
 
     private readonly List<Token> _tokens = [];
@@ -25,11 +25,25 @@ public sealed class Equation
     /// <param name="name">The letter.</param>
     /// <param name="layer">The layer superscript, or null.</param>
     /// <param name="transposed">Whether to write it transposed.</param>
-    public Equation Sym(string name, int? layer = null, bool transposed = false) => Add(new Symbol(name, layer, transposed));
+    public Equation Sym(string name, int? layer = null, bool transposed = false) => Add(new Symbol(name, Layer(layer), transposed));
     /// <summary>Adds a gradient ∂E/∂name.</summary>
     /// <param name="name">The letter.</param>
     /// <param name="layer">The layer superscript, or null.</param>
-    public Equation Grad(string name, int? layer = null) => Add(new Gradient(new Symbol(name, layer, false)));
+    public Equation Grad(string name, int? layer = null) => Add(new Gradient(new Symbol(name, Layer(layer), false)));
+
+    /// <summary>A symbol of the general equations, with a letter for its layer: <c>SymK("W", "k")</c> is Wᵏ, <c>SymK("H", "k−1")</c> is Hᵏ⁻¹.</summary>
+    /// <param name="name">The letter.</param>
+    /// <param name="layer">The layer written as text, such as k or k−1.</param>
+    /// <param name="transposed">Whether to write it transposed.</param>
+    public Equation SymK(string name, string layer, bool transposed = false) => Add(new Symbol(name, layer, transposed));
+
+    /// <summary>∂E/∂ of a symbol of the general equations: <c>GradK("W", "k")</c> is ∂E/∂Wᵏ.</summary>
+    /// <param name="name">The letter.</param>
+    /// <param name="layer">The layer written as text, such as k.</param>
+    public Equation GradK(string name, string layer) => Add(new Gradient(new Symbol(name, layer, false)));
+
+    private static string? Layer(int? k) => k?.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Adds an operator such as =, +, · or ∘.</summary>
     /// <param name="text">The operator.</param>
     public Equation Op(string text) => Add(new Operator(text));
@@ -58,7 +72,7 @@ public sealed class Equation
                 {
                     Symbol s => SymbolText(s),
                     Gradient g => "∂E/∂" + SymbolText(g.Of),
-                    Operator o => o.Text is "(" or ")" or "·" or "∘" ? o.Text : $" {o.Text} ",
+                    Operator o => o.Text is "(" or ")" or "·" ? o.Text : o.Text is "," or ":" ? o.Text + " " : $" {o.Text} ",
                     Function f => f.Name,
                     _ => "",
                 });
@@ -91,14 +105,33 @@ public sealed class Equation
 
     private static string SymbolText(Symbol s)
     {
-        string core = s.Name + (s.Layer is { } k ? Notation.Sup(k) : "");
-        return s.Transposed ? (s.Layer is null ? core + "ᵀ" : $"({core})ᵀ") : core;
+        string core = s.Name + (s.Layer is { } k ? SupText(k) : "");
+        return s.Transposed ? core + "ᵀ" : core;
+    }
+
+    /// <summary>A layer as superscript text: 12 → ¹², k → ᵏ, k−1 → ᵏ⁻¹.</summary>
+    private static string SupText(string layer) => string.Concat(layer.Select(c => c switch
+    {
+        >= '0' and <= '9' => Notation.Sup(c - '0'),
+        'k' => "ᵏ",
+        '−' or '-' => "⁻",
+        '+' => "⁺",
+        _ => c.ToString(),
+    }));
+
+    private static string SupMathMl(string layer)
+    {
+        if (layer.All(char.IsAsciiDigit)) return $"<mn>{layer}</mn>";
+        var sb = new StringBuilder("<mrow>");
+        foreach (char c in layer)
+            sb.Append(char.IsAsciiDigit(c) ? $"<mn>{c}</mn>" : char.IsLetter(c) ? $"<mi>{c}</mi>" : $"<mo>{WebUtility.HtmlEncode(c.ToString())}</mo>");
+        return sb.Append("</mrow>").ToString();
     }
 
     private static string SymbolMathMl(Symbol s)
     {
         string name = $"<mi>{WebUtility.HtmlEncode(s.Name)}</mi>";
-        string core = s.Layer is { } k ? $"<msup>{name}<mn>{k.ToString(CultureInfo.InvariantCulture)}</mn></msup>" : name;
+        string core = s.Layer is { } k ? $"<msup>{name}{SupMathMl(k)}</msup>" : name;
         if (!s.Transposed) return core;
         string based = s.Layer is null ? core : $"<mrow><mo>(</mo>{core}<mo>)</mo></mrow>";
         return $"<msup>{based}<mi mathvariant=\"normal\">T</mi></msup>";

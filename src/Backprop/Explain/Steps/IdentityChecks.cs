@@ -69,7 +69,7 @@ internal static class IdentityChecks
         _ => null,
     };
 
-    /// <summary>σ'(L) written with H = σ(L) where the articles do (sigmoid: H(1 − H)).</summary>
+    /// <summary>σ′(L) written with H = σ(L) where the articles do (sigmoid: H(1 − H)).</summary>
     public static Matrix<double>? Derivative(string type, Matrix<double> l, Matrix<double> h, double? slope = null) => type switch
     {
         "leaky_relu" when slope is { } a => Map(l, (_, _, z) => z > 0 ? 1 : a),

@@ -2,11 +2,21 @@ using Backprop.Tensors;
 
 namespace Backprop.Explain.Steps;
 
-/// <summary>A matrix shown in a step: its trace key (for data-ref), the articles' symbol and its values.</summary>
+/// <summary>
+/// A matrix shown in a step: its trace key (for data-ref), the articles' symbol and its values. When
+/// <see cref="Transposed"/>, <see cref="Value"/> holds the transpose of the keyed matrix, so the cell at
+/// (i, j) is the keyed matrix's (j, i).
+/// </summary>
 public sealed record TraceMatrix(string Key, string Symbol, Matrix<double> Value)
 {
-    /// <summary>The shape as text, such as 2×3.</summary>
+    /// <summary>The shape as shown, rows×cols.</summary>
     public string Shape => Value.Shape;
+
+    /// <summary>True when the matrix is shown transposed (an operand such as H¹ᵀ).</summary>
+    public bool Transposed { get; init; }
+
+    /// <summary>The trace reference of the shown cell (i, j).</summary>
+    public string Ref(int i, int j) => Transposed ? $"{Key}:{j}:{i}" : $"{Key}:{i}:{j}";
 }
 
 /// <summary>An identity checked numerically: the largest difference between its two sides, and what rounding allows.</summary>

@@ -67,8 +67,8 @@ internal static class NetworkDiagram
 
     private static string Subtitle(Trace trace, bool backward, PathSum? paths) =>
         paths is not null ? $"{paths.Count} path(s); highlighted: every line a path to it runs along. Each path's product is listed below."
-        : backward ? $"Δ = ∂E/∂L and ∂E/∂A in every box; each weight receives one arrow per example (batch of {trace.Batch}) and sums them."
-        : $"L = linear part (H·W + B), A = activated part (the first article's H); batch of {trace.Batch}, loss {trace.LossName}.";
+        : backward ? $"Δ = ∂E/∂L and ∂E/∂H in every box; each weight receives one arrow per example (batch of {trace.Batch}) and sums them."
+        : $"L = linear combination (X·W + B, or H·W + B above layer 1), H = the activation of L; batch of {trace.Batch}, loss {trace.LossName}.";
 
     private static (string, string)[] Attributes(string id, string kind, bool lit) =>
         lit ? [(kind, id)] : [(kind, id), ("opacity", "0.22")];
@@ -168,7 +168,7 @@ internal static class NetworkDiagram
         c.Text(mid, box.Top + 14, 11, linear, "middle", bold: true);
         if (activated)
         {
-            string act = backward ? $"∂E/∂A{k}{u}" : $"A{k}{u} = σ(L)";
+            string act = backward ? $"∂E/∂H{k}{u}" : $"H{k}{u} = {Notation.Function(s.Activation)}(L)";
             c.Text(mid + NetworkLayout.PartWidth, box.Top + 14, 11, act, "middle", bold: true);
         }
         for (int b = 0; b < trace.Batch; b++)
@@ -214,15 +214,23 @@ internal static class NetworkDiagram
         for (int i = 0; i < lines.Length; i++) c.Text(x, y - h / 2 + 12 + i * 13, Font, "middle", lines[i]);
     }
 
+    /// <summary>
+    /// The batch's colours, four examples to a row so that a batch of 8 stays inside the picture's width;
+    /// returns the baseline of the last row.
+    /// </summary>
     internal static double Legend(SvgCanvas c, Trace trace, double y)
     {
-        double x = 0;
+        const int PerRow = 4;
         for (int b = 0; b < trace.Batch; b++)
         {
-            c.Rect(x, y - 9, 10, 10, Palette.Example(b, trace.Batch), rx: 2);
-            x += 14 + c.Text(x + 14, y, 11, $"example {b + 1} (row {b + 1} of X)") + 10;
+            double x = b % PerRow * 190, row = y + b / PerRow * 18;
+            c.Group(() =>
+            {
+                c.Rect(x, row - 9, 10, 10, Palette.Example(b, trace.Batch), rx: 2);
+                c.Text(x + 14, row, 11, $"example {b + 1} (row {b + 1} of X)");
+            }, ("data-legend", (b + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
-        return y;
+        return y + (trace.Batch - 1) / PerRow * 18;
     }
 
     internal static void PathList(SvgCanvas c, PathSum sum, double y)

@@ -5,7 +5,7 @@ namespace Backprop.Explain.Svg;
 /// <summary>
 /// The third article's single-node pictures for unit j of layer k. Forward: inputs I weighted into the
 /// linear part L, σ, the activated part A, weighted into the linear parts O of the next layer. Backward:
-/// ∂c/∂O weighted back into ∂c/∂A, times σ'(L) gives ∂c/∂L, and ∂c/∂w = I·∂c/∂L for the incoming weights.
+/// ∂c/∂O weighted back into ∂c/∂A, times σ′(L) gives ∂c/∂L, and ∂c/∂w = I·∂c/∂L for the incoming weights.
 /// </summary>
 internal static class NodeDiagram
 {
@@ -15,7 +15,7 @@ internal static class NodeDiagram
     {
         if (k < 1 || k > trace.Stages.Count) throw new BackpropException($"--node {k}:{j + 1}: the network has {trace.Stages.Count} dense layers");
         var s = trace.Stages[k - 1];
-        if (j < 0 || j >= s.Units) throw new BackpropException($"--node {k}:{j + 1}: layer {k} has {s.Units} units");
+        if (j < 0 || j >= s.Units) throw new BackpropException($"--node {k}:{j + 1}: dense layer {k} has {s.Units} units");
         var c = new SvgCanvas();
         int n = trace.Batch;
         string sk = Notation.Sup(k), u = Notation.Sub(j + 1);
@@ -23,8 +23,9 @@ internal static class NodeDiagram
         string title = backward ? $"Backward through one node: unit {j + 1} of layer {k}" : $"Forward through one node: unit {j + 1} of layer {k}";
         c.Text(0, 22, 16, title, bold: true);
         c.Text(0, 42, 11, backward
-            ? "c is the cost (E). The node receives ∂c/∂O from the linear parts O it feeds, weights them, multiplies by σ' and passes ∂c/∂L down."
+            ? $"c is the cost (E). The node receives ∂c/∂O from the linear parts O it feeds, weights them, multiplies by {(activated ? Notation.Derivative(s.Activation) : "1 (no activation)")} and passes ∂c/∂L down."
             : "I: inputs of the node, L: its linear part, A: activated part, O: linear parts of the next layer (the third article's notation).", fill: Palette.Muted);
+        c.Text(0, 58, 11, $"In the first article's notation: I = {(k == 1 ? "X" : "H" + Notation.Sup(k - 1))}, L = L{sk}, A = H{sk}, O = L{Notation.Sup(k + 1)}, c = E, ∂c/∂L = Δ{sk}.", fill: Palette.Muted);
         double top = 80, height = 22 + n * 15 + 8;
 
         // Column 1: the inputs I and the incoming weights.
@@ -38,7 +39,7 @@ internal static class NodeDiagram
             double y = midY - colHeight / 2 + r * (height + 26);
             c.Group(() =>
             {
-                ValueBox(c, 0, y, height, $"I{Notation.Sub(i + 1)} = {(k == 1 ? "x" : "a" + Notation.Sup(k - 1))}{Notation.Sub(i + 1)}", n,
+                ValueBox(c, 0, y, height, $"I{Notation.Sub(i + 1)} = {(k == 1 ? "x" : "h" + Notation.Sup(k - 1))}{Notation.Sub(i + 1)}", n,
                     b => (s.Input[b, i], $"{s.InputKey}:{b}:{i}"), Palette.Ink);
             }, ("data-node", $"I:{i}"));
             c.Group(() =>
@@ -65,14 +66,14 @@ internal static class NodeDiagram
         {
             c.Group(() =>
             {
-                ValueBox(c, ax, midY - height / 2, height, backward ? $"∂c/∂A{sk}{u}" : $"A{sk}{u} = σ(L)", n,
+                ValueBox(c, ax, midY - height / 2, height, backward ? $"∂c/∂A{sk}{u}" : $"A{sk}{u} = {Notation.Function(s.Activation)}(L)", n,
                     b => backward ? (s.DH[b, j], $"dH{k}:{b}:{j}") : (s.H[b, j], $"H{k}:{b}:{j}"), backward ? Palette.Gradient : Palette.Ink);
             }, ("data-node", $"A{k}:{j}"));
             c.Group(() =>
             {
                 if (backward) c.Line(ax, midY, lx + W + 2, midY, Palette.Gradient, 1.3, arrow: true);
                 else c.Line(lx + W, midY, ax - 2, midY, Palette.Edge, 1.3, arrow: true);
-                var lines = new List<Span[]> { new[] { new Span(backward ? $"× σ'(L) ({s.Activation})" : $"σ = {s.Activation}", null, Palette.Muted) } };
+                var lines = new List<Span[]> { new[] { new Span(backward ? $"× {Notation.Derivative(s.Activation)}(L)" : $"{Notation.Function(s.Activation)} ({s.Activation})", null, Palette.Muted) } };
                 if (backward)
                     for (int b = 0; b < n; b++)
                         lines.Add([new Span(Notation.Number(s.SigmaPrime![b, j]), $"S{k}:{b}:{j}", Palette.Example(b, n), true)]);
@@ -130,7 +131,7 @@ internal static class NodeDiagram
         double bottom = midY + Math.Max(colHeight, height * 3) / 2 + 36;
         if (backward)
             c.Text(0, bottom, 11, activated
-                ? "∂c/∂A = Σ over O of w·∂c/∂O;   ∂c/∂L = ∂c/∂A × σ'(L);   ∂c/∂w = I × ∂c/∂L, summed over the examples."
+                ? $"∂c/∂A = Σ over O of w·∂c/∂O;   ∂c/∂L = ∂c/∂A × {Notation.Derivative(s.Activation)}(L);   ∂c/∂w = I × ∂c/∂L, summed over the examples."
                 : "No activation: ∂c/∂L = Σ over O of w·∂c/∂O;   ∂c/∂w = I × ∂c/∂L, summed over the examples.", fill: Palette.Muted);
         NetworkDiagram.Legend(c, trace, bottom + 24);
         return c.ToSvg(title);

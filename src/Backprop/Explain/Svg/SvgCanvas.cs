@@ -79,14 +79,14 @@ internal sealed class SvgCanvas
     public double Text(double x, double y, double size, string text, string anchor = "start", string? fill = null, bool bold = false) =>
         Text(x, y, size, anchor, new Span(text, null, fill, bold));
 
-    /// <summary>The finished document: a white page, the arrowhead marker, a title for screen readers, and a view box around all of it.</summary>
+    /// <summary>The finished document: a white page, the arrowhead marker, a title for screen readers, and a view box around all of it (no width or height, so it scales).</summary>
     public string ToSvg(string title, double margin = 16)
     {
         double x = _minX - margin, y = _minY - margin, w = _maxX - _minX + 2 * margin, h = _maxY - _minY + 2 * margin;
         var svg = new XElement(Ns + "svg",
             new XAttribute("version", "1.1"),
+            // A view box and no fixed size: the picture scales to the window, the slide or the page.
             new XAttribute("viewBox", string.Join(" ", new[] { x, y, w, h }.Select(F))),
-            A("width", w), A("height", h),
             new XAttribute("font-family", "DejaVu Sans, Helvetica, Arial, sans-serif"),
             new XElement(Ns + "title", title),
             new XElement(Ns + "defs",
