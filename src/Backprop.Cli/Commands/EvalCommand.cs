@@ -12,7 +12,7 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "a network saved by 'train --out'", Required = true };
+        var model = new Option<string>("--model") { Description = "a network saved by 'train --out' (JSON, ONNX or safetensors)", Required = true };
         var data = new Option<string>("--data") { Description = "the data set it was trained for", DefaultValueFactory = _ => "spirals" };
         var split = new Option<string>("--split") { Description = "test or train", DefaultValueFactory = _ => "test" };
         var seed = new Option<int>("--seed") { Description = "seed of the data split (as in train)", DefaultValueFactory = _ => 1 };
@@ -20,7 +20,7 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate a saved network: loss, accuracy, confusion matrix.") { model, data, split, seed, json };
         command.SetAction(r =>
         {
-            var network = NetworkJson.Load(r.GetValue(model)!).Build<float>();
+            var network = Inputs.ReadNetwork(r.GetValue(model)!).Build<float>();
             var (train, test) = DataSources.Load(r.GetValue(data)!, r.GetValue(seed));
             var set = r.GetValue(split) switch
             {
