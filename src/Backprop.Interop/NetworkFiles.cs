@@ -22,15 +22,17 @@ public static class NetworkFiles
         if (activation is not null && Array.IndexOf(NetworkSpec.ActivationTypes, activation) < 0)
             throw new BackpropException($"unknown activation '{activation}' (expected one of: {string.Join(", ", NetworkSpec.ActivationTypes)})");
         if (loss is not null) Losses.Loss<double>.Create(loss);
-        var bytes = ReadBytes(path);
-        var spec = Detect(bytes) switch
-        {
-            NetworkFormat.Json => NetworkJson.Parse(System.Text.Encoding.UTF8.GetString(bytes), path),
-            NetworkFormat.Safetensors => NetworkSafetensors.Read(bytes, path, activation),
-            _ => OnnxReader.Read(bytes, path, path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)),
-        };
+        var spec = Parse(ReadBytes(path), path, activation);
         return loss is null ? spec : spec with { Loss = loss };
     }
+
+    /// <summary>A network from a file's bytes, by content; <paramref name="source"/> names it in errors.</summary>
+    internal static NetworkSpec Parse(byte[] bytes, string source, string? activation = null) => ByContent(bytes, source) switch
+    {
+        NetworkFormat.Json => NetworkJson.Parse(System.Text.Encoding.UTF8.GetString(bytes), source),
+        NetworkFormat.Safetensors => NetworkSafetensors.Read(bytes, source, activation),
+        _ => OnnxReader.Read(bytes, source, source.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)),
+    };
 
     /// <summary>The format of a file's bytes: safetensors (a header size, then '{'), JSON ('{' first), else ONNX.</summary>
     public static NetworkFormat Detect(ReadOnlySpan<byte> bytes)
@@ -44,6 +46,16 @@ public static class NetworkFiles
         }
         return NetworkFormat.Json; // empty or blank: the JSON reader says so
     }
+
+    /// <summary>
+    /// The format by content; where the content is no known format, the name decides between safetensors (whose
+    /// header size may be the broken part) and ONNX (protobuf has no signature to recognise it by).
+    /// </summary>
+    private static NetworkFormat ByContent(byte[] bytes, string source) => Detect(bytes) switch
+    {
+        NetworkFormat.Onnx when source.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) => NetworkFormat.Safetensors,
+        var format => format,
+    };
 
     /// <summary>The format a name stands for: json, onnx or safetensors (also a file's extension).</summary>
     public static NetworkFormat ParseFormat(string name) => name.TrimStart('.').ToLowerInvariant() switch

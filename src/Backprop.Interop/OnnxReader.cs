@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Buffers.Binary;
+using System.Globalization;
 using Backprop.Model;
 using Google.Protobuf;
 using Onnx;
@@ -29,7 +29,7 @@ internal static class OnnxReader
         catch (InvalidProtocolBufferException e)
         {
             throw new BackpropException(namedOnnx
-                ? $"{source}: not a valid ONNX file ({e.Message.TrimEnd('.')})"
+                ? $"{source}: not a valid ONNX file ({e.Message.Split('.')[0]})"
                 : $"{source}: not a network file: neither network JSON, safetensors nor ONNX");
         }
         return new Walk(model, source).Run();

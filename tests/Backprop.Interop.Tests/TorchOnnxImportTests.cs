@@ -70,6 +70,13 @@ public class TorchOnnxImportTests(TorchOnnxCases cases) : IClassFixture<TorchOnn
     }
 
     [Fact]
+    public void GraphWithoutSoftmax_UsesHalfSse()
+    {
+        Assert.Equal("half_sse", NetworkFiles.Read(Path.Combine(cases["3"], "model.onnx")).Loss);
+        Assert.Equal("cross_entropy", NetworkFiles.Read(Path.Combine(cases["2"], "model.onnx")).Loss); // a trailing Softmax
+    }
+
+    [Fact]
     public void SharedInitializers_ThroughIdentity_AreRead()
     {
         var model = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(cases["shared.onnx"]));
