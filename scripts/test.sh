@@ -3,7 +3,7 @@
 #   Fashion-MNIST (dataset-fashion-mnist)      the real-data training test
 #   PyTorch + OpenBLAS (python3-torch, ...)    the independent reference for gradients
 #   Chromium                                   renders the SVG diagrams in a headless browser
-#   python3-onnx                               onnx.checker on our ONNX exports (torch.onnx.export needs it too)
+#   python3-onnx                               onnx.checker on our ONNX exports
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
