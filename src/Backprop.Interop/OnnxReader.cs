@@ -90,6 +90,7 @@ internal static class OnnxReader
             if (_lastOutputs < 0) throw Fail("has no Gemm or MatMul node, so no dense layer");
             string lossName = loss is not null ? "cross_entropy"
                 : model.MetadataProps.FirstOrDefault(p => p.Key == LossKey)?.Value ?? "half_sse";
+            if (Array.IndexOf(Losses.Loss<double>.Names, lossName) < 0) throw Fail($"metadata {LossKey} is '{lossName}', not a loss backprop knows");
             return new NetworkSpec(_layers, lossName);
         }
 

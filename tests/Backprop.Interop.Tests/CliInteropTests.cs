@@ -101,6 +101,7 @@ public class CliInteropTests
         { "short.safetensors", "\u0010\u0000\u0000" },
         { "lying.safetensors", "\u00ff\u00ff\u0000\u0000\u0000\u0000\u0000\u0000{\"0.weight\":{}}" },
         { "bad.json", "{ \"layers\": [ { \"type\": \"conv\" } ] }" },
+        { "ragged.json", "{ \"layers\": [ { \"type\": \"dense\", \"weights\": [[1, 2], [3]], \"bias\": [0, 0] } ] }" },
     };
 
     [Theory]
@@ -115,6 +116,7 @@ public class CliInteropTests
         {
             new[] { "import", dir[name], "--out", dir["out.json"] },
             ["export", "--network", dir[name], "--format", "onnx", "--out", dir["out.onnx"]],
+            ["export", "--network", dir[name], "--format", "safetensors", "--out", dir["out.onnx"]],
             ["gradcheck", "--network", dir[name]],
         })
         {

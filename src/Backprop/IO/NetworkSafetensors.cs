@@ -22,6 +22,7 @@ public static class NetworkSafetensors
     public static void Write(NetworkSpec spec, Stream stream, bool float64 = false)
     {
         spec = WithWeights(spec);
+        spec.Build<double>(); // refuses unknown types and shapes that do not chain, with the same messages as everywhere
         var tensors = new List<SafetensorsTensor>();
         for (int i = 0; i < spec.Layers.Count; i++)
         {
