@@ -3,10 +3,11 @@
 #   Fashion-MNIST (dataset-fashion-mnist)      the real-data training test
 #   PyTorch + OpenBLAS (python3-torch, ...)    the independent reference for gradients
 #   Chromium                                   renders the SVG diagrams in a headless browser
+#   python3-onnx                               onnx.checker on our ONNX exports
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(dataset-fashion-mnist python3-torch python3-numpy libopenblas0-pthread chromium)
+packages=(dataset-fashion-mnist python3-torch python3-numpy libopenblas0-pthread chromium python3-onnx)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

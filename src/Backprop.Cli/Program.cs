@@ -12,6 +12,8 @@ var root = new RootCommand("backprop: batch backpropagation in matrix form, fast
     DiagramCommand.Create(),
     ReportCommand.Create(),
     AnalyzeCommand.Create(),
+    ExportCommand.Create(),
+    ImportCommand.Create(),
 };
 
 ConsoleWidth.Unwrap(Spectre.Console.AnsiConsole.Console, Console.IsOutputRedirected);

@@ -12,7 +12,7 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "a network saved by 'train --out'", Required = true };
+        var model = new Option<string>("--model") { Description = "a network saved by 'train --out' (JSON, ONNX or safetensors)", Required = true };
         var data = new Option<string?>("--data") { Description = "the data set (default: the one the model was trained on, else spirals)" };
         var split = new Option<string>("--split") { Description = "test or train", DefaultValueFactory = _ => "test" };
         var seed = new Option<int?>("--seed") { Description = "seed of the data split (default: the one train used, which the model records)" };
@@ -20,7 +20,7 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate a saved network: loss, accuracy, confusion matrix.") { model, data, split, seed, json };
         command.SetAction(r =>
         {
-            var spec = NetworkJson.Load(r.GetValue(model)!);
+            var spec = Inputs.ReadNetwork(r.GetValue(model)!);
             var network = spec.Build<float>();
             // The same train/test split train used: its data and seed are recorded in the model.
             var (train, test) = DataSources.Load(r.GetValue(data) ?? spec.TrainedOn?.Data ?? "spirals", r.GetValue(seed) ?? spec.TrainedOn?.Seed ?? 1);

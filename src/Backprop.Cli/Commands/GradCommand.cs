@@ -15,15 +15,16 @@ internal static class GradCommand
 {
     public static Command Create()
     {
-        var network = new Option<string?>("--network") { Description = "network JSON (backprop.network/1)" };
+        var network = new Option<string?>("--network") { Description = Inputs.NetworkDescription };
+        var loss = Inputs.LossOverride();
         var inputs = new Option<string?>("--inputs") { Description = "CSV of inputs X, one example per row" };
         var targets = new Option<string?>("--targets") { Description = "CSV of targets T (class indices or rows like the outputs)" };
         var example = new Option<string?>("--example") { Description = $"a built-in network and batch of the articles instead of files: {string.Join(", ", Explain.Examples.AllNames)}" };
         var precision = new Option<string>("--precision") { Description = "f32 or f64", DefaultValueFactory = _ => "f64" };
-        var command = new Command("grad", "Print the loss, outputs and every gradient of one batch as JSON.") { network, inputs, targets, example, precision };
+        var command = new Command("grad", "Print the loss, outputs and every gradient of one batch as JSON.") { network, inputs, targets, example, precision, loss };
         command.SetAction(r =>
         {
-            var (spec, x, t) = Inputs.ReadProblem(r.GetValue(network), r.GetValue(inputs), r.GetValue(targets), r.GetValue(example));
+            var (spec, x, t) = Inputs.ReadProblem(r.GetValue(network), r.GetValue(inputs), r.GetValue(targets), r.GetValue(example), loss: r.GetValue(loss));
             string source = r.GetValue(inputs) ?? $"example {r.GetValue(example)}";
             string json = Inputs.IsDouble(r.GetValue(precision)!) ? Run<double>(spec, x!, t!, source) : Run<float>(spec, x!, t!, source);
             Console.Out.WriteLine(json);

@@ -11,18 +11,19 @@ internal static class GradcheckCommand
 {
     public static Command Create()
     {
-        var network = new Option<string?>("--network") { Description = "network JSON (backprop.network/1)" };
+        var network = new Option<string?>("--network") { Description = Inputs.NetworkDescription };
+        var loss = Inputs.LossOverride();
         var example = new Option<string?>("--example") { Description = $"a built-in network and batch of the articles instead of files: {string.Join(", ", Explain.Examples.AllNames)}" };
         var inputs = new Option<string?>("--inputs") { Description = "CSV of inputs (random when left out)" };
         var targets = new Option<string?>("--targets") { Description = "CSV of targets (random when left out)" };
         var tolerance = new Option<double>("--tolerance") { Description = "largest relative error that passes", DefaultValueFactory = _ => 1e-6 };
         var command = new Command("gradcheck", "Compare every analytic gradient with central finite differences (float64).")
         {
-            network, inputs, targets, example, tolerance,
+            network, inputs, targets, example, tolerance, loss,
         };
         command.SetAction(r =>
         {
-            var (spec, xRows, tRows) = Inputs.ReadProblem(r.GetValue(network), r.GetValue(inputs), r.GetValue(targets), r.GetValue(example), batchOptional: true);
+            var (spec, xRows, tRows) = Inputs.ReadProblem(r.GetValue(network), r.GetValue(inputs), r.GetValue(targets), r.GetValue(example), batchOptional: true, loss: r.GetValue(loss));
             var net = spec.Build<double>();
             var (x, t) = xRows is null ? RandomBatch.For(net, rows: 4, seed: 1) : (Matrix<double>.FromRows(xRows), Matrix<double>.FromRows(tRows!));
             if (x.Cols != net.Inputs) throw new BackpropException($"{r.GetValue(inputs) ?? "the example"} has {x.Cols} columns but the network takes {net.Inputs} inputs");

@@ -13,7 +13,16 @@ internal static class Inputs
     /// <paramref name="batchOptional"/> (gradcheck then draws a random batch).
     /// </summary>
     public static (Model.NetworkSpec Spec, double[][]? X, double[][]? T) ReadProblem(
-        string? network, string? inputs, string? targets, string? example, bool batchOptional = false)
+        string? network, string? inputs, string? targets, string? example, bool batchOptional = false, string? loss = null)
+    {
+        var (spec, x, t) = ReadProblemFiles(network, inputs, targets, example, batchOptional);
+        spec = loss is null ? spec : spec with { Loss = loss };
+        Warn(spec);
+        return (spec, x, t);
+    }
+
+    private static (Model.NetworkSpec Spec, double[][]? X, double[][]? T) ReadProblemFiles(
+        string? network, string? inputs, string? targets, string? example, bool batchOptional)
     {
         if (example is not null)
         {
@@ -25,8 +34,7 @@ internal static class Inputs
         if (network is null) throw new BackpropException("give --network NET.json (or --example NAME)");
         if ((inputs is null) != (targets is null) || (inputs is null && !batchOptional))
             throw new BackpropException(batchOptional ? "give both --inputs and --targets, or neither" : "give --inputs X.csv and --targets T.csv");
-        var spec = IO.NetworkJson.Load(network);
-        Warn(spec);
+        var spec = ReadNetwork(network);
         if (inputs is null) return (spec, null, null);
         var x = Csv.ReadNumbers(inputs);
         var t = Csv.ReadNumbers(targets!);
@@ -39,6 +47,19 @@ internal static class Inputs
     {
         if (spec.Warning is { } warning) Console.Error.WriteLine($"backprop: warning: {warning}");
     }
+
+    /// <summary>
+    /// Every option that takes a network (--network of every verb, eval --model) reads it here: network JSON, ONNX
+    /// or safetensors, recognised by content.
+    /// </summary>
+    public static Model.NetworkSpec ReadNetwork(string path) => Interop.NetworkFiles.Read(path);
+
+    /// <summary>What a network option says it takes.</summary>
+    public const string NetworkDescription = "network: JSON (backprop.network/1), ONNX or safetensors";
+
+    /// <summary>--loss of grad, gradcheck, explain, diagram and report: replaces the network's own loss.</summary>
+    public static System.CommandLine.Option<string?> LossOverride() =>
+        new("--loss") { Description = $"replace the network's loss: {string.Join(", ", Losses.Loss<float>.Names)} (default: the network's own, or half_sse)" };
 
     /// <summary>--layers: sizes such as 784-256-128-10.</summary>
     public static int[] ParseLayerSizes(string text)

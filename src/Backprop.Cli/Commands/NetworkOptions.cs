@@ -15,7 +15,7 @@ internal sealed class NetworkOptions(string data, int depth, int width, string a
     string outDescription = "write the picture here (.svg or .png)", string jsonDescription = "print the numbers as JSON instead of tables")
 {
     public Option<string> Data { get; } = new("--data") { Description = "xor, circles, spirals, blobs, fashion-mnist, or a CSV file", DefaultValueFactory = _ => data };
-    public Option<string?> NetworkFile { get; } = new("--network") { Description = "network JSON (instead of --layers or --depth)" };
+    public Option<string?> NetworkFile { get; } = new("--network") { Description = Inputs.NetworkDescription + " (instead of --layers or --depth)" };
     public Option<string?> Layers { get; } = new("--layers") { Description = "sizes such as 784-256-128-10 (instead of --depth and --width)" };
     public Option<int> Depth { get; } = new("--depth") { Description = "dense layers, inputs-width-…-width-outputs", DefaultValueFactory = _ => depth };
     public Option<int> Width { get; } = new("--width") { Description = "hidden width with --depth", DefaultValueFactory = _ => width };
@@ -43,6 +43,6 @@ internal sealed class NetworkOptions(string data, int depth, int width, string a
     }
 
     public NetworkSpec Spec(ParseResult r, Dataset train) => r.GetValue(NetworkFile) is { } path
-        ? NetworkJson.Load(path)
+        ? Inputs.ReadNetwork(path)
         : NetworkSpec.Mlp(Sizes(r, train), r.GetValue(Activation)!, r.GetValue(Loss)!, r.GetValue(Init), r.GetValue(Seed));
 }

@@ -11,7 +11,8 @@ namespace Backprop.Cli.Commands;
 /// </summary>
 internal sealed class TraceSource
 {
-    private readonly Option<string?> _network = new("--network") { Description = "network JSON (backprop.network/1)" };
+    private readonly Option<string?> _network = new("--network") { Description = Inputs.NetworkDescription };
+    private readonly Option<string?> _loss = Inputs.LossOverride();
     private readonly Option<string?> _inputs = new("--inputs") { Description = "CSV of inputs X, one example per row" };
     private readonly Option<string?> _targets = new("--targets") { Description = "CSV of targets T" };
     private readonly Option<string?> _example = new("--example") { Description = $"a built-in network of the articles instead of files: {string.Join(", ", Examples.AllNames)}" };
@@ -28,12 +29,13 @@ internal sealed class TraceSource
         command.Options.Add(_targets);
         command.Options.Add(_example);
         command.Options.Add(_precision);
+        command.Options.Add(_loss);
     }
 
     public Trace Record(ParseResult r)
     {
         bool f64 = Inputs.IsDouble(r.GetValue(_precision)!);
-        var (spec, x, t) = Inputs.ReadProblem(r.GetValue(_network), r.GetValue(_inputs), r.GetValue(_targets), r.GetValue(_example));
+        var (spec, x, t) = Inputs.ReadProblem(r.GetValue(_network), r.GetValue(_inputs), r.GetValue(_targets), r.GetValue(_example), loss: r.GetValue(_loss));
         return f64 ? Record<double>(spec, x!, t!) : Record<float>(spec, x!, t!);
     }
 
