@@ -4,7 +4,7 @@ using Backprop.Model;
 namespace Backprop.IO;
 
 /// <summary><c>network.Save(path)</c> and <c>Network&lt;T&gt;.Load(path)</c>: the network format (<c>backprop.network/1</c>) on a network.</summary>
-public static class NetworkFiles
+public static class NetworkPersistence
 {
     /// <summary>Saving and loading a <see cref="Network{T}"/>.</summary>
     /// <param name="network">The network.</param>
