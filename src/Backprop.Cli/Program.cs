@@ -12,6 +12,7 @@ var root = new RootCommand("backprop: batch backpropagation in matrix form, fast
     DiagramCommand.Create(),
     ReportCommand.Create(),
     AnalyzeCommand.Create(),
+    ServeCommand.Create(),
 };
 
 try
