@@ -18,10 +18,13 @@ internal static class StateJson
     {
         var root = JsonNode.Parse(JsonTrace.Write(trace, steps))!.AsObject();
         var stepNodes = root["steps"]!.AsArray();
-        for (int i = 0; i < steps.Count; i++)
+        for (int i = steps.Count - 1; i >= 0; i--)
         {
             stepNodes[i]!["mathml"] = steps[i].Equation.MathMl;
             stepNodes[i]!["note"] = steps[i].Note;
+            // The first article's step 5 gets a press of its own: the gradient just passed down starts the layer below.
+            if (steps[i].Phase == StepTrace.Backward && steps[i].Matrices is [.., { Key: ['d', 'H', ..] key } m] && int.TryParse(key[2..], out int below))
+                stepNodes.Insert(i + 1, RinseAndRepeat(below, m));
         }
         root["name"] = problem.Name;
         root["activation"] = trace.Stages.FirstOrDefault(s => s.Activation is not null)?.Activation;
@@ -45,6 +48,20 @@ internal static class StateJson
         root["svg_forward"] = Diagrams.Draw(trace, DiagramKind.Forward);
         root["svg_backward"] = Diagrams.Draw(trace, DiagramKind.Backward);
         return root.ToJsonString();
+    }
+
+    private static JsonObject RinseAndRepeat(int k, TraceMatrix dH)
+    {
+        var equation = new Equation().Grad("H", k).Op("→").Fn($"layer {k}");
+        return new JsonObject
+        {
+            ["phase"] = StepTrace.Backward,
+            ["title"] = $"Layer {k + 1}, step 5: rinse and repeat with layer {k}",
+            ["equation"] = equation.Text,
+            ["mathml"] = equation.MathMl,
+            ["note"] = $"The gradient arriving at layer {k} from above; its backward steps start from it.",
+            ["matrices"] = new JsonArray(new JsonObject { ["key"] = dH.Key, ["symbol"] = dH.Symbol, ["values"] = Rows(dH.Value) }),
+        };
     }
 
     private static JsonArray Rows(Matrix<double> m)

@@ -192,10 +192,10 @@ function togglePlay() {
   if (page.timer) {
     clearInterval(page.timer);
     page.timer = null;
-    $('play').textContent = '⏵ play';
+    $('play').textContent = 'play';
     return;
   }
-  $('play').textContent = '⏸ pause';
+  $('play').textContent = 'pause';
   page.timer = setInterval(() => {
     if (page.step >= page.data.steps.length - 1) togglePlay();
     else go(page.step + 1);
