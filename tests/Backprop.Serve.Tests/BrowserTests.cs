@@ -113,6 +113,7 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         }
         Assert.True(labels.Distinct().Count() >= 13, $"only {labels.Distinct().Count()} distinct steps");
         Assert.Equal(labels.Count, labels.Distinct().Count());
+        await Shot(tab, "walk-backward");
         await tab.Id("step-prev").ClickAsync();
         Assert.Equal(labels[^2], await label.InnerTextAsync());
         await tab.Id("step-reset").ClickAsync();

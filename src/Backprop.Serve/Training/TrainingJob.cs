@@ -19,8 +19,8 @@ namespace Backprop.Serve.Training;
 /// </summary>
 internal sealed class TrainingJob
 {
-    /// <summary>Time between two snapshots: 25 page updates a second.</summary>
-    public static readonly TimeSpan SnapshotInterval = TimeSpan.FromMilliseconds(40);
+    /// <summary>Time between two snapshots: about 30 page updates a second.</summary>
+    public static readonly TimeSpan SnapshotInterval = TimeSpan.FromMilliseconds(30);
 
     /// <summary>Cells per side of the decision-boundary grid.</summary>
     public const int Grid = 48;
