@@ -218,6 +218,42 @@ public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.True(epochs.Count == 0 || epochs[^1] < Limits.MaxEpochs);
     }
 
+    [Fact]
+    public async Task A_closed_stream_stops_its_training()
+    {
+        string id = await NewSession();
+        (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"spirals\"}"))).EnsureSuccessStatusCode();
+        using (var tab = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = fixture.Url })
+        {
+            using var response = await tab.GetAsync($"api/s/{id}/train?epochs={Limits.MaxEpochs}", HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal);
+        } // the tab goes away: its connection closes
+        await Task.Delay(1000);
+        int first = (await _http.GetStringAsync($"api/s/{id}/download/history.csv")).Split('\n').Length;
+        await Task.Delay(1000);
+        int second = (await _http.GetStringAsync($"api/s/{id}/download/history.csv")).Split('\n').Length;
+        Assert.Equal(first, second);
+        Assert.True(first < Limits.MaxEpochs);
+    }
+
+    [Fact]
+    public async Task Changing_the_activation_or_loss_recomputes_as_grad_would()
+    {
+        string id = await NewSession();
+        (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"article1\"}"))).EnsureSuccessStatusCode();
+        (await _http.PostAsync($"api/s/{id}/edit", Json("{\"activation\": \"tanh\"}"))).EnsureSuccessStatusCode();
+        var response = await _http.PostAsync($"api/s/{id}/edit", Json("{\"loss\": \"sse\"}"));
+        var state = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var reference = Reference.Of("article1", spec => spec with
+        {
+            Loss = "sse",
+            Layers = [.. spec.Layers.Select(l => l.Type == "dense" ? l : new Model.LayerSpec("tanh"))],
+        });
+        AssertEqualsReference(state, reference);
+        Assert.Equal("tanh", state.GetProperty("activation").GetString());
+    }
+
     internal static Model.NetworkSpec WithWeight(Model.NetworkSpec spec, int denseIndex, int row, int col, double value)
     {
         var dense = spec.Layers.Where(l => l.Type == "dense").ElementAt(denseIndex);

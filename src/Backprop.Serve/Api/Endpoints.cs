@@ -36,6 +36,8 @@ internal static class Endpoints
         }));
         api.MapGet("/s/{id}/state", (HttpContext c, string id) => WithSession(sessions, c, id, s =>
             Task.FromResult(State(s.State ?? throw new BackpropException("no example loaded yet: choose one first")))));
+        api.MapGet("/s/{id}/trace", (HttpContext c, string id) => WithSession(sessions, c, id, s =>
+            Task.FromResult(State(JsonTrace.Write(s.Trace ?? throw new BackpropException("no example loaded yet: choose one first"), s.Steps)))));
         api.MapPost("/s/{id}/edit", (HttpContext c, string id) => WithSession(sessions, c, id, async s =>
         {
             var edit = await Body.Json<Edit>(c);

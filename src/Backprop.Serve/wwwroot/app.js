@@ -6,6 +6,7 @@ import { initTrain } from './train.js';
 
 const $ = (id) => document.getElementById(id);
 const DATASETS = ['xor', 'circles', 'spirals', 'blobs'];
+const BATCH_ROWS = 16; // rows of the batch table (the steps show every row)
 const page = { data: null, step: 0, selected: null, view: 'walk', timer: null, svgKind: null };
 
 export function showError(message) { $('error').textContent = message; }
@@ -46,7 +47,7 @@ export function render(data) {
   renderStep();
   for (const [id, file] of [['dl-network', 'network.json'], ['dl-svg', 'diagram.svg'], ['dl-report', 'report.html'], ['dl-history', 'history.csv']])
     $(id).href = sessionUrl(`download/${file}`);
-  if (page.selected) inspect(page.selected);
+  if (page.selected && page.view === 'inspect') inspect(page.selected);
 }
 
 function renderBatch() {
@@ -58,7 +59,7 @@ function renderBatch() {
   x[0].forEach((_, j) => { head.insertCell().textContent = `x${sub(j + 1)}`; });
   t[0].forEach((_, j) => { head.insertCell().textContent = `t${sub(j + 1)}`; });
   const body = table.createTBody();
-  x.forEach((row, b) => {
+  x.slice(0, BATCH_ROWS).forEach((row, b) => {
     const tr = body.insertRow();
     const label = tr.insertCell();
     label.textContent = `#${b + 1}`;
@@ -66,6 +67,7 @@ function renderBatch() {
     row.forEach((v, j) => tr.insertCell().append(cellButton({ target: 'X', layer: 0, row: b + 1, col: j + 1 }, v, null)));
     t[b].forEach((v, j) => tr.insertCell().append(cellButton({ target: 'T', layer: 0, row: b + 1, col: j + 1 }, v, null)));
   });
+  $('batch-more').textContent = x.length > BATCH_ROWS ? `The first ${BATCH_ROWS} of ${x.length} rows.` : '';
 }
 
 /** A clickable number: a click opens the editor, hover or focus inspects it. */
@@ -99,18 +101,25 @@ function refName(r) {
   return `${r.target.toLowerCase()}${sub(r.col)} of example ${r.row}`;
 }
 
+/** Tables of every W and B, values with gradients below; a large layer's table starts folded (less to lay out on each edit). */
 function renderWeights() {
   const box = $('weights');
   box.replaceChildren();
   page.data.layers.forEach((layer, k) => {
     const L = k + 1;
-    box.append(matrixTable(`W${sup(L)} (value, gradient ∂E/∂W${sup(L)} below)`, layer.weights, (i, j, td, v) => {
+    const fold = document.createElement('details');
+    fold.open = layer.weights.length * layer.weights[0].length <= 256;
+    const summary = document.createElement('summary');
+    summary.textContent = `W${sup(L)} and B${sup(L)} (${layer.weights.length}×${layer.weights[0].length}): values, gradients below`;
+    fold.append(summary);
+    fold.append(matrixTable(null, layer.weights, (i, j, td, v) => {
       const b = cellButton({ target: 'W', layer: L, row: i + 1, col: j + 1 }, v, layer.weights_grad[i][j]);
       b.dataset.weight = `${L}-${i + 1}-${j + 1}`;
       td.append(b);
     }));
-    box.append(matrixTable(`B${sup(L)}`, [layer.bias], (_, j, td, v) =>
+    fold.append(matrixTable(`B${sup(L)}`, [layer.bias], (_, j, td, v) =>
       td.append(cellButton({ target: 'B', layer: L, row: 1, col: j + 1 }, v, layer.bias_grad[j]))));
+    box.append(fold);
   });
 }
 
@@ -126,11 +135,12 @@ function renderStep() {
   box.replaceChildren();
   s.matrices.forEach((m, index) => {
     const result = index === s.matrices.length - 1;
-    box.append(matrixTable(`${m.symbol} (${m.values.length}×${m.values[0].length})${result ? ', just computed' : ''}`, m.values, (i, j, td, v) => {
+    const values = page.data.matrices[m.key];
+    box.append(matrixTable(`${m.symbol} (${values.length}×${values[0].length})${result ? ', just computed' : ''}`, values, (i, j, td, v) => {
       td.textContent = short(v);
       td.title = exact(v);
       if (result) td.classList.add('lit');
-    }));
+    }, BATCH_ROWS));
   });
   $('check').textContent = s.check ? `${s.check.passed ? '✔' : '✘'} ${s.check.identity}: largest difference ${short(s.check.max_error)} (rounding allows ${short(s.check.tolerance)})` : '';
   $('check').className = s.check && !s.check.passed ? 'check-bad' : 'check-ok';
@@ -212,7 +222,7 @@ function select(ref, edit) {
   page.selected = ref;
   for (const el of document.querySelectorAll('.selected')) el.classList.remove('selected');
   for (const el of document.querySelectorAll(`[data-ref="${refKey(ref)}"]`)) el.classList.add('selected');
-  if (ref.target === 'W' || ref.target === 'B') inspect(ref);
+  if (page.view === 'inspect') inspect(ref);
   if (!edit) return;
   $('edit-box').hidden = false;
   $('edit-name').textContent = refName(ref);

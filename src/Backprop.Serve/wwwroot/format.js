@@ -14,12 +14,12 @@ export function exampleColour(b, n) {
   return `rgb(${r}, ${g}, ${g})`;
 }
 
-/** A table of a matrix; cell(i, j, td) may fill a cell itself. */
-export function matrixTable(caption, rows, cell) {
+/** A table of a matrix (its first maxRows rows); cell(i, j, td) may fill a cell itself. */
+export function matrixTable(caption, rows, cell, maxRows = Infinity) {
   const table = document.createElement('table');
   table.className = 'matrix';
-  if (caption) table.createCaption().textContent = caption;
-  rows.forEach((row, i) => {
+  if (caption) table.createCaption().textContent = caption + (rows.length > maxRows ? `, first ${maxRows} rows` : '');
+  rows.slice(0, maxRows).forEach((row, i) => {
     const tr = table.insertRow();
     row.forEach((v, j) => {
       const td = tr.insertCell();
