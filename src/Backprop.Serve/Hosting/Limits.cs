@@ -15,14 +15,14 @@ public static class Limits
     /// <summary>A tab's state is dropped after this long without a request.</summary>
     public static readonly TimeSpan SessionIdle = TimeSpan.FromMinutes(30);
 
-    /// <summary>Weights and biases of a network the Walk view traces (every matrix of every step goes to the page).</summary>
+    /// <summary>
+    /// Weights and biases of a tab's network: every view traces it (every matrix of every step goes to the
+    /// page), training included, since the trained network comes back to the Walk.
+    /// </summary>
     public const long MaxWalkParameters = 20_000;
 
     /// <summary>Rows of a batch the Walk view traces.</summary>
     public const int MaxWalkRows = 256;
-
-    /// <summary>Weights and biases of a network trained in the page.</summary>
-    public const long MaxTrainParameters = 2_000_000;
 
     /// <summary>Dense layers of a network built from the page's architecture field.</summary>
     public const int MaxLayers = 16;

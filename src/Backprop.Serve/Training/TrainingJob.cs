@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Backprop.Data;
 using Backprop.Layers;
 using Backprop.Model;
-using Backprop.Serve.Hosting;
 using Backprop.Tensors;
 using Backprop.Training;
 
@@ -35,9 +34,6 @@ internal sealed class TrainingJob
 
     public TrainingJob(NetworkSpec spec, Dataset train, Dataset? test, TrainSettings settings)
     {
-        long parameters = Walk.Problem.ParameterCount(spec);
-        if (parameters > Limits.MaxTrainParameters)
-            throw new BackpropException($"the network has {parameters:N0} weights and biases; the page trains at most {Limits.MaxTrainParameters:N0}");
         _network = spec.Build<float>();
         if (_network.Inputs != train.FeatureCount)
             throw new BackpropException($"the network takes {_network.Inputs} inputs but {train.Name} has {train.FeatureCount} features");

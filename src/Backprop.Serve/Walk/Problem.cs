@@ -48,7 +48,7 @@ internal sealed record Problem(string Name, NetworkSpec Spec, double[][] X, doub
     {
         long parameters = ParameterCount(spec);
         if (parameters > Limits.MaxWalkParameters)
-            throw new BackpropException($"the network has {parameters:N0} weights and biases; the Walk view traces at most {Limits.MaxWalkParameters:N0}");
+            throw new BackpropException($"the network has {parameters:N0} weights and biases; the playground works on at most {Limits.MaxWalkParameters:N0}");
         if (rows > Limits.MaxWalkRows)
             throw new BackpropException($"the batch has {rows:N0} rows; the Walk view traces at most {Limits.MaxWalkRows}");
         if (rows == 0) throw new BackpropException("the batch is empty");
