@@ -1,15 +1,20 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.InteropServices;
 
 namespace Backprop.Serve.Tests;
 
 /// <summary><c>backprop serve</c> as a user runs it: it prints its address once it accepts connections and stops cleanly on SIGTERM and Ctrl+C.</summary>
-public sealed class ServeCommandTests
+public sealed partial class ServeCommandTests
 {
+    /// <summary>POSIX kill(2): the signal itself, with no dependence on a kill program being installed.</summary>
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
     [Theory]
-    [InlineData("TERM")]
-    [InlineData("INT")]
-    public async Task Serve_prints_its_address_answers_and_exits_0_on_a_signal(string signal)
+    [InlineData(15)] // SIGTERM
+    [InlineData(2)] // SIGINT, as Ctrl+C sends
+    public async Task Serve_prints_its_address_answers_and_exits_0_on_a_signal(int signal)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Backprop.Cli.dll"));
@@ -28,7 +33,7 @@ public sealed class ServeCommandTests
                 Assert.Equal(HttpStatusCode.OK, page.StatusCode);
                 Assert.Contains("data-testid=\"example\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
-            using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+            Assert.Equal(0, Kill(process.Id, signal));
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(0, process.ExitCode);
             Assert.Equal("", (await process.StandardError.ReadToEndAsync()).Trim());
