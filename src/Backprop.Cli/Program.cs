@@ -14,6 +14,7 @@ var root = new RootCommand("backprop: batch backpropagation in matrix form, fast
     AnalyzeCommand.Create(),
     ExportCommand.Create(),
     ImportCommand.Create(),
+    ServeCommand.Create(),
 };
 
 ConsoleWidth.Unwrap(Spectre.Console.AnsiConsole.Console, Console.IsOutputRedirected);

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Model;
+using Backprop.Tensors;
+using Backprop.Training;
+
+namespace Backprop.Serve.Training;
+
+/// <summary>
+/// One training run of a tab: the existing <see cref="Trainer{T}"/> in float32 (as <c>backprop train</c>),
+/// epoch after epoch on a worker thread. After an epoch, at most every <see cref="SnapshotInterval"/>, it
+/// publishes a snapshot (losses, accuracies, gradient norm per layer, the decision boundary of 2-D data)
+/// for the stream to send. Stops between two batches when cancelled.
+/// </summary>
+internal sealed class TrainingJob
+{
+    /// <summary>Time between two snapshots: about 30 page updates a second.</summary>
+    public static readonly TimeSpan SnapshotInterval = TimeSpan.FromMilliseconds(30);
+
+    /// <summary>Cells per side of the decision-boundary grid.</summary>
+    public const int Grid = 48;
+
+    private readonly Network<float> _network;
+    private readonly Trainer<float> _trainer;
+    private readonly Dataset _train, _test;
+    private readonly TrainSettings _settings;
+    private readonly List<EpochReport> _history = [];
+    private long _version;
+    private string? _latest;
+
+    public TrainingJob(NetworkSpec spec, Dataset train, Dataset? test, TrainSettings settings)
+    {
+        _network = spec.Build<float>();
+        if (_network.Inputs != train.FeatureCount)
+            throw new BackpropException($"the network takes {_network.Inputs} inputs but {train.Name} has {train.FeatureCount} features");
+        Batcher.EncodingFor(train, _network.Loss.Name, _network.Outputs); // shape errors before any work
+        _train = train;
+        _test = test ?? train;
+        _settings = settings;
+        _trainer = new Trainer<float>(_network, Optimizer<float>.Create(settings.Optimizer, settings.Lr, 0, 0), settings.Batch, settings.Seed);
+    }
+
+    /// <summary>Grows by one with every snapshot.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>The latest snapshot as JSON, or null before the first.</summary>
+    public string? Latest => Volatile.Read(ref _latest);
+
+    /// <summary>Epochs completed so far (a copy).</summary>
+    public IReadOnlyList<EpochReport> History
+    {
+        get { lock (_history) return [.. _history]; }
+    }
+
+    /// <summary>Trains until the epochs are done or <paramref name="cancel"/> fires; returns the trained network as a spec.</summary>
+    public NetworkSpec Run(CancellationToken cancel)
+    {
+        _trainer.BatchCompleted = (_, _, _) => cancel.ThrowIfCancellationRequested();
+        var sinceSnapshot = Stopwatch.StartNew();
+        try
+        {
+            for (int e = 0; e < _settings.Epochs; e++)
+            {
+                var report = _trainer.TrainEpoch(_train, _test);
+                lock (_history) _history.Add(report);
+                bool last = e + 1 == _settings.Epochs;
+                if (last || sinceSnapshot.Elapsed >= SnapshotInterval)
+                {
+                    Publish(report, done: last);
+                    sinceSnapshot.Restart();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // Stopped: the last complete epoch stands.
+            if (History is [.., var last]) Publish(last, done: true);
+        }
+        return NetworkSpec.From(_network);
+    }
+
+    /// <summary>The history as CSV, one line per epoch.</summary>
+    public string HistoryCsv()
+    {
+        var sb = new StringBuilder("epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n");
+        foreach (var r in History)
+            sb.Append(CultureInfo.InvariantCulture, $"{r.Epoch},{r.TrainLoss:R},{r.TrainAccuracy:R},{r.Test?.Loss:R},{r.Test?.Accuracy:R},{r.Seconds:R}\n");
+        return sb.ToString();
+    }
+
+    private void Publish(EpochReport report, bool done)
+    {
+        var norms = new JsonArray();
+        foreach (var dense in _network.DenseLayers) norms.Add(Norm(dense.Weights.Gradient));
+        var snapshot = new JsonObject
+        {
+            ["epoch"] = report.Epoch,
+            ["epochs"] = _settings.Epochs,
+            ["done"] = done,
+            ["train_loss"] = Finite(report.TrainLoss),
+            ["train_accuracy"] = Finite(report.TrainAccuracy),
+            ["test_loss"] = Finite(report.Test?.Loss ?? double.NaN),
+            ["test_accuracy"] = Finite(report.Test?.Accuracy ?? double.NaN),
+            ["samples_per_second"] = Finite(report.SamplesPerSecond),
+            ["grad_norms"] = norms,
+        };
+        if (_train.FeatureCount == 2 && _train.IsClassification) snapshot["boundary"] = Boundary();
+        Volatile.Write(ref _latest, snapshot.ToJsonString());
+        Interlocked.Increment(ref _version);
+    }
+
+    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+
+    private static double Norm(Matrix<float> m)
+    {
+        double sum = 0;
+        foreach (float v in m.Span) sum += (double)v * v;
+        return Math.Sqrt(sum);
+    }
+
+    /// <summary>The predicted class on a grid over the training points (the heat map), and the points themselves.</summary>
+    private JsonObject Boundary()
+    {
+        float x0 = float.MaxValue, x1 = float.MinValue, y0 = float.MaxValue, y1 = float.MinValue;
+        for (int i = 0; i < _train.Count; i++)
+        {
+            var r = _train.Row(i);
+            (x0, x1, y0, y1) = (Math.Min(x0, r[0]), Math.Max(x1, r[0]), Math.Min(y0, r[1]), Math.Max(y1, r[1]));
+        }
+        float padX = (x1 - x0) * 0.1f + 1e-3f, padY = (y1 - y0) * 0.1f + 1e-3f;
+        (x0, x1, y0, y1) = (x0 - padX, x1 + padX, y0 - padY, y1 + padY);
+        var grid = new Matrix<float>(Grid * Grid, 2);
+        for (int gy = 0; gy < Grid; gy++)
+            for (int gx = 0; gx < Grid; gx++)
+            {
+                grid[gy * Grid + gx, 0] = x0 + (x1 - x0) * (gx + 0.5f) / Grid;
+                grid[gy * Grid + gx, 1] = y1 - (y1 - y0) * (gy + 0.5f) / Grid; // row 0 at the top
+            }
+        var output = _network.Forward(grid);
+        var cells = new JsonArray();
+        for (int r = 0; r < grid.Rows; r++) cells.Add(Metrics.Predict(output, r, _network.Loss.Name));
+        var points = new JsonArray();
+        int step = Math.Max(1, _train.Count / 600);
+        for (int i = 0; i < _train.Count; i += step)
+        {
+            var r = _train.Row(i);
+            points.Add(new JsonArray(r[0], r[1], _train.Labels![i]));
+        }
+        return new JsonObject { ["n"] = Grid, ["x0"] = x0, ["x1"] = x1, ["y0"] = y0, ["y1"] = y1, ["classes"] = _train.Classes, ["cells"] = cells, ["points"] = points };
+    }
+}

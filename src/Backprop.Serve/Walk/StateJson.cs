@@ -1,0 +1,128 @@
+using System.Text;
+using System.Text.Json;
+using Backprop.Explain;
+using Backprop.Explain.Steps;
+using Backprop.Explain.Svg;
+using Backprop.Tensors;
+
+namespace Backprop.Serve.Walk;
+
+/// <summary>
+/// The page's view of a problem: the steps of <c>explain --format json</c> (with each equation's MathML and
+/// note added) whose matrices are named by trace key and sent once in <c>matrices</c> (so that an edit's
+/// answer stays small and fast), every weight and gradient per layer in the layout of <c>grad</c>, the
+/// batch, and the forward and backward diagrams. Numbers are written at round-trip precision.
+/// <c>GET /api/s/{id}/trace</c> gives <c>explain --format json</c> itself.
+/// </summary>
+internal static class StateJson
+{
+    public static string Write(Problem problem, Trace trace, IReadOnlyList<TraceStep> steps)
+    {
+        var matrices = new Dictionary<string, Matrix<double>>(StringComparer.Ordinal);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("loss", trace.Loss);
+            w.WriteString("loss_name", trace.LossName);
+            w.WriteNumber("batch", trace.Batch);
+            w.WriteStartArray("steps");
+            foreach (var s in steps)
+            {
+                WriteStep(w, s.Phase, s.Title, s.Equation, s.Note, s.Matrices, s.Check, matrices);
+                // The first article's step 5 gets a press of its own: the gradient just passed down starts the layer below.
+                if (s.Phase == StepTrace.Backward && s.Matrices is [.., { Key: ['d', 'H', ..] key } m] && int.TryParse(key[2..], out int k))
+                {
+                    WriteStep(w, StepTrace.Backward, $"Layer {k + 1}, step 5: rinse and repeat with layer {k}", new Equation().Grad("H", k).Op("→").Fn($"layer {k}"),
+                        $"The gradient arriving at layer {k} from above; its backward steps start from it.", [m], null, matrices);
+                }
+            }
+            w.WriteEndArray();
+            // Each matrix once, by its trace key: the steps name them.
+            w.WriteStartObject("matrices");
+            foreach (var (key, m) in matrices)
+            {
+                w.WritePropertyName(key);
+                Rows(w, m);
+            }
+            w.WriteEndObject();
+            w.WriteString("name", problem.Name);
+            w.WriteString("activation", trace.Stages.FirstOrDefault(s => s.Activation is not null)?.Activation);
+            w.WriteStartArray("sizes");
+            w.WriteNumberValue(trace.X.Cols);
+            foreach (var s in trace.Stages) w.WriteNumberValue(s.Units);
+            w.WriteEndArray();
+            w.WriteBoolean("trainable", problem.Train is not null);
+            w.WriteStartArray("layers");
+            foreach (var s in trace.Stages)
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("weights");
+                Rows(w, s.W);
+                w.WritePropertyName("weights_grad");
+                Rows(w, s.DW);
+                w.WritePropertyName("bias");
+                Row(w, s.B, 0);
+                w.WritePropertyName("bias_grad");
+                Row(w, s.DB, 0);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WritePropertyName("x");
+            Rows(w, trace.X);
+            w.WritePropertyName("t");
+            Rows(w, trace.Targets);
+            w.WritePropertyName("y");
+            Rows(w, trace.Y);
+            w.WriteString("svg_forward", Diagrams.Draw(trace, DiagramKind.Forward));
+            w.WriteString("svg_backward", Diagrams.Draw(trace, DiagramKind.Backward));
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+
+    private static void WriteStep(Utf8JsonWriter w, string phase, string title, Equation equation, string? note,
+        IReadOnlyList<TraceMatrix> shown, IdentityCheck? check, Dictionary<string, Matrix<double>> matrices)
+    {
+        w.WriteStartObject();
+        w.WriteString("phase", phase);
+        w.WriteString("title", title);
+        w.WriteString("equation", equation.Text);
+        w.WriteString("mathml", equation.MathMl);
+        w.WriteString("note", note);
+        w.WriteStartArray("matrices");
+        foreach (var m in shown)
+        {
+            matrices[m.Key] = m.Value;
+            w.WriteStartObject();
+            w.WriteString("key", m.Key);
+            w.WriteString("symbol", m.Symbol);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (check is not null)
+        {
+            w.WriteStartObject("check");
+            w.WriteString("identity", check.Identity);
+            w.WriteNumber("max_error", check.MaxError);
+            w.WriteNumber("tolerance", check.Tolerance);
+            w.WriteBoolean("passed", check.Passed);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+
+    private static void Rows(Utf8JsonWriter w, Matrix<double> m)
+    {
+        w.WriteStartArray();
+        for (int i = 0; i < m.Rows; i++) Row(w, m, i);
+        w.WriteEndArray();
+    }
+
+    private static void Row(Utf8JsonWriter w, Matrix<double> m, int i)
+    {
+        w.WriteStartArray();
+        for (int j = 0; j < m.Cols; j++) w.WriteNumberValue(m[i, j]);
+        w.WriteEndArray();
+    }
+}

@@ -1,0 +1,152 @@
+// The Train view: the server trains (the engine's Trainer) and streams snapshots; this file draws them.
+import { call, post, sessionUrl } from './api.js';
+import { exact, short } from './format.js';
+
+const $ = (id) => document.getElementById(id);
+const CLASS_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+let app = null;
+let running = null;
+let curves = { train: [], test: [], norms: [] };
+
+export function initTrain(hooks) {
+  app = hooks;
+  $('train-start').addEventListener('click', () => train(Number($('epochs').value)));
+  $('train-one').addEventListener('click', () => train(1));
+  $('train-stop').addEventListener('click', () => app.guarded(() => call('train/stop', post({}))));
+  $('optimizer').addEventListener('change', () => { $('lr').value = $('optimizer').value === 'adam' ? '0.01' : '0.1'; });
+  window.addEventListener('pagehide', () => running?.abort());
+}
+
+async function train(epochs) {
+  if (running) return;
+  const controller = new AbortController();
+  running = controller;
+  $('train-start').disabled = $('train-one').disabled = true;
+  $('train-stop').disabled = false;
+  curves = { train: [], test: [], norms: [] };
+  const q = new URLSearchParams({ optimizer: $('optimizer').value, lr: $('lr').value, batch: $('train-batch').value, epochs: String(epochs) });
+  try {
+    // fetch rather than EventSource: it reads the {"error"} of a refused start, and aborting it ends the run.
+    const response = await fetch(sessionUrl(`train?${q}`), { signal: controller.signal });
+    if (!response.ok) {
+      const body = await response.json().catch(() => null);
+      throw new Error(body?.error ?? `${response.status} ${response.statusText}`);
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        event(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+      }
+    }
+    app.render(await call('state')); // the trained network, ready to walk through
+  } catch (e) {
+    if (e.name !== 'AbortError') app.showError(e.message);
+  } finally {
+    running = null;
+    $('train-start').disabled = $('train-one').disabled = false;
+    $('train-stop').disabled = true;
+  }
+}
+
+function event(chunk) {
+  let name = 'message', data = '';
+  for (const line of chunk.split('\n')) {
+    if (line.startsWith('event: ')) name = line.slice(7);
+    else if (line.startsWith('data: ')) data += line.slice(6);
+  }
+  const body = JSON.parse(data || '{}');
+  if (name === 'done') { if (body.error) app.showError(body.error); return; }
+  progress(body);
+}
+
+function progress(p) {
+  $('train-epoch').textContent = `${p.epoch}`;
+  $('train-epoch').dataset.value = exact(p.epoch);
+  setNumber('train-loss', p.train_loss);
+  setNumber('train-accuracy', p.train_accuracy);
+  setNumber('test-accuracy', p.test_accuracy);
+  $('speed').textContent = p.samples_per_second ? `${Math.round(p.samples_per_second).toLocaleString('en')} examples/s` : '';
+  curves.train.push([p.epoch, p.train_loss]);
+  curves.test.push([p.epoch, p.test_loss]);
+  curves.norms.push([p.epoch, p.grad_norms]);
+  drawCurves($('loss-chart'), [
+    { points: curves.train, colour: '#1a5fb4' },
+    { points: curves.test, colour: '#e66100', dash: [5, 4] },
+  ]);
+  drawCurves($('norm-chart'), p.grad_norms.map((_, k) => ({
+    points: curves.norms.map(([e, n]) => [e, n[k]]),
+    colour: CLASS_COLOURS[k % CLASS_COLOURS.length],
+    label: `W${k + 1}`,
+  })));
+  if (p.boundary) drawBoundary($('boundary'), p.boundary);
+}
+
+function setNumber(id, v) {
+  $(id).textContent = v === null ? '–' : short(v);
+  if (v === null) delete $(id).dataset.value;
+  else $(id).dataset.value = exact(v);
+}
+
+/** Lines on a log scale over the epochs. */
+function drawCurves(canvas, series) {
+  const g = canvas.getContext('2d');
+  const w = canvas.width, h = canvas.height, pad = 30;
+  g.clearRect(0, 0, w, h);
+  const all = series.flatMap((s) => s.points).filter(([, v]) => v > 0 && Number.isFinite(v));
+  if (all.length === 0) return;
+  const maxE = Math.max(...all.map(([e]) => e), 1);
+  let lo = Math.log10(Math.min(...all.map(([, v]) => v))), hi = Math.log10(Math.max(...all.map(([, v]) => v)));
+  if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
+  const X = (e) => pad + (w - pad - 8) * (e / maxE), Y = (v) => h - pad + (pad + 8 - h) * ((Math.log10(v) - lo) / (hi - lo));
+  g.strokeStyle = '#bbb';
+  g.fillStyle = '#555';
+  g.font = '11px sans-serif';
+  g.strokeRect(pad, 8, w - pad - 8, h - pad - 8);
+  g.fillText(`1e${hi.toFixed(1)}`, 2, 16);
+  g.fillText(`1e${lo.toFixed(1)}`, 2, h - pad);
+  g.fillText(`epoch ${maxE}`, w - 80, h - 10);
+  series.forEach((s, index) => {
+    g.strokeStyle = s.colour;
+    g.setLineDash(s.dash ?? []);
+    g.lineWidth = 2;
+    g.beginPath();
+    let first = true;
+    for (const [e, v] of s.points) {
+      if (!(v > 0 && Number.isFinite(v))) continue;
+      if (first) g.moveTo(X(e), Y(v)); else g.lineTo(X(e), Y(v));
+      first = false;
+    }
+    g.stroke();
+    if (s.label) { g.fillStyle = s.colour; g.fillText(s.label, pad + 6 + 30 * index, h - 10); }
+  });
+  g.setLineDash([]);
+}
+
+/** The predicted class of each grid cell, pale, with the training points on top. */
+function drawBoundary(canvas, b) {
+  const g = canvas.getContext('2d');
+  const size = canvas.width, cell = size / b.n;
+  g.globalAlpha = 0.35;
+  for (let r = 0; r < b.n; r++)
+    for (let c = 0; c < b.n; c++) {
+      g.fillStyle = CLASS_COLOURS[b.cells[r * b.n + c] % CLASS_COLOURS.length];
+      g.fillRect(c * cell, r * cell, cell + 0.5, cell + 0.5);
+    }
+  g.globalAlpha = 1;
+  g.strokeStyle = '#222';
+  g.lineWidth = 0.6;
+  for (const [x, y, label] of b.points) {
+    const px = ((x - b.x0) / (b.x1 - b.x0)) * size, py = ((b.y1 - y) / (b.y1 - b.y0)) * size;
+    g.fillStyle = CLASS_COLOURS[label % CLASS_COLOURS.length];
+    g.beginPath();
+    g.arc(px, py, 2.6, 0, 2 * Math.PI);
+    g.fill();
+    g.stroke();
+  }
+}

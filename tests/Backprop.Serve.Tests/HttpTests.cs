@@ -1,0 +1,277 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Backprop.Serve.Hosting;
+
+namespace Backprop.Serve.Tests;
+
+/// <summary>The server as a server: Host check, CSP, body limit, malformed input, oversized problems, the API's numbers.</summary>
+public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = fixture.Url };
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<string> NewSession()
+    {
+        var r = await _http.PostAsync("api/sessions", null);
+        r.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+    }
+
+    private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
+
+    [Theory]
+    [InlineData("evil.example:PORT", false)]
+    [InlineData("127.0.0.1:PORT", true)]
+    [InlineData("localhost:PORT", true)]
+    [InlineData("[::1]:PORT", true)]
+    [InlineData("127.0.0.1:1", false)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("localhost.evil.example:PORT", false)]
+    public async Task Host_header_must_name_this_server(string host, bool allowed)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = host.Replace("PORT", fixture.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var response = await _http.SendAsync(request);
+        if (allowed) Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        else
+        {
+            Assert.InRange((int)response.StatusCode, 400, 499);
+            Assert.Contains("\"error\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Page_allows_only_its_own_origin_and_has_no_inline_script_or_style()
+    {
+        var response = await _http.GetAsync("/");
+        string csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.Contains("style-src 'self'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe", csp, StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+        foreach (string file in new[] { "index.html", "app.js", "train.js", "api.js", "format.js", "app.css" })
+        {
+            string text = await _http.GetStringAsync(file);
+            Assert.DoesNotMatch(StyleAttribute(), text);
+            Assert.DoesNotMatch(InlineScript(), text);
+            Assert.DoesNotMatch(OtherHost(), text);
+        }
+    }
+
+    [GeneratedRegex(@"\sstyle\s*=|<style", RegexOptions.IgnoreCase)]
+    private static partial Regex StyleAttribute();
+
+    [GeneratedRegex(@"<script(?![^>]*\ssrc=)[^>]*>|\son[a-z]+\s*=\s*""", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineScript();
+
+    [GeneratedRegex(@"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", RegexOptions.IgnoreCase)]
+    private static partial Regex OtherHost();
+
+    [Fact]
+    public async Task Declared_body_over_the_limit_is_413_before_it_is_sent()
+    {
+        // A raw connection declares a huge body and sends none of it: the answer comes anyway.
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, fixture.Port);
+        var stream = client.GetStream();
+        string head = $"POST /api/sessions HTTP/1.1\r\nHost: 127.0.0.1:{fixture.Port}\r\nContent-Type: text/csv\r\nContent-Length: {Limits.MaxBodyBytes * 100}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        int n = await stream.ReadAsync(buffer, timeout.Token);
+        string answer = Encoding.ASCII.GetString(buffer, 0, n);
+        Assert.StartsWith("HTTP/1.1 413", answer, StringComparison.Ordinal);
+        Assert.Contains("\"error\"", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Chunked_body_over_the_limit_is_413()
+    {
+        string id = await NewSession();
+        var big = new byte[Limits.MaxBodyBytes + 1024];
+        Array.Fill(big, (byte)'1');
+        using var content = new StreamContent(new MemoryStream(big)); // no Content-Length: chunked
+        content.Headers.ContentType = new("text/csv");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/s/{id}/data") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        var response = await _http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("load", "{")]
+    [InlineData("load", "[]")]
+    [InlineData("load", "null")]
+    [InlineData("load", "")]
+    [InlineData("load", "{\"example\": 5}")]
+    [InlineData("load", "{\"example\": \"article1\", \"extra\": 1}")]
+    [InlineData("load", "{\"example\": \"nonsense\"}")]
+    [InlineData("load", "{\"example\": \"spirals\", \"layers\": \"64-x\"}")]
+    [InlineData("load", "{\"example\": \"spirals\", \"activation\": \"swish\"}")]
+    [InlineData("edit", "{\"target\": \"W\", \"layer\": 9, \"row\": 1, \"col\": 1, \"value\": 1}")]
+    [InlineData("edit", "{\"target\": \"W\", \"layer\": 1, \"row\": 0, \"col\": 1, \"value\": 1}")]
+    [InlineData("edit", "{\"target\": \"Q\", \"layer\": 1, \"row\": 1, \"col\": 1, \"value\": 1}")]
+    [InlineData("edit", "{\"target\": \"W\", \"layer\": 1, \"row\": 1, \"col\": 1, \"value\": \"x\"}")]
+    [InlineData("edit", "{\"loss\": \"hinge\"}")]
+    [InlineData("network", "{\"network\": \"{\\\"format\\\": 1}\", \"inputs\": \"1,2\", \"targets\": \"1\"}")]
+    [InlineData("data", "1,2\n3,oops\n")]
+    public async Task Malformed_or_wrong_input_is_4xx_with_one_error_line(string path, string body)
+    {
+        string id = await NewSession();
+        (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"article1\"}"))).EnsureSuccessStatusCode();
+        var response = await _http.PostAsync($"api/s/{id}/{path}", Json(body));
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        string error = JsonDocument.Parse(text).RootElement.GetProperty("error").GetString()!;
+        Assert.False(string.IsNullOrWhiteSpace(error));
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal); // no stack trace
+        Assert.DoesNotContain("Exception", error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error);
+        // The tab's state is intact: the article is still there.
+        var state = JsonDocument.Parse(await _http.GetStringAsync($"api/s/{id}/state")).RootElement;
+        Assert.Equal("article1", state.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Oversized_network_and_batch_are_refused_and_the_server_keeps_serving()
+    {
+        string id = await NewSession();
+        string huge = "{\"format\": \"backprop.network/1\", \"loss\": \"mse\", \"layers\": [{\"type\": \"dense\", \"inputs\": 100000, \"outputs\": 10000}]}";
+        var r1 = await _http.PostAsync($"api/s/{id}/network", Json(JsonSerializer.Serialize(new { network = huge, inputs = "1", targets = "1" })));
+        Assert.Equal(HttpStatusCode.BadRequest, r1.StatusCode);
+        Assert.Contains("at most", await r1.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        string small = "{\"format\": \"backprop.network/1\", \"loss\": \"mse\", \"layers\": [{\"type\": \"dense\", \"inputs\": 1, \"outputs\": 1}]}";
+        string million = string.Concat(Enumerable.Repeat("0\n", 1_000_000));
+        var r2 = await _http.PostAsync($"api/s/{id}/network", Json(JsonSerializer.Serialize(new { network = small, inputs = million, targets = "0" })));
+        Assert.Equal(HttpStatusCode.BadRequest, r2.StatusCode);
+        Assert.Contains($"at most {Limits.MaxWalkRows}", await r2.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var r3 = await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"spirals\", \"layers\": \"4096-4096\"}"));
+        Assert.Equal(HttpStatusCode.BadRequest, r3.StatusCode);
+
+        var ok = await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"article1\"}"));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+    }
+
+    [Fact]
+    public async Task Unknown_tab_is_404()
+    {
+        var response = await _http.GetAsync("api/s/0123456789abcdef/state");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("reload", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Api_gradients_equal_grad_and_edits_recompute_them()
+    {
+        string id = await NewSession();
+        var state = JsonDocument.Parse(await (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"article1\"}"))).Content.ReadAsStringAsync()).RootElement;
+        AssertEqualsReference(state, Reference.Of("article1"));
+
+        var edited = await _http.PostAsync($"api/s/{id}/edit", Json("{\"target\": \"W\", \"layer\": 2, \"row\": 3, \"col\": 1, \"value\": -0.75}"));
+        edited.EnsureSuccessStatusCode();
+        var reference = Reference.Of("article1", spec => WithWeight(spec, 1, 2, 0, -0.75));
+        AssertEqualsReference(JsonDocument.Parse(await edited.Content.ReadAsStringAsync()).RootElement, reference);
+    }
+
+    [Fact]
+    public async Task Training_streams_snapshots_and_hands_back_the_trained_network()
+    {
+        string id = await NewSession();
+        (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"xor\", \"layers\": \"8\", \"activation\": \"tanh\"}"))).EnsureSuccessStatusCode();
+        string before = await _http.GetStringAsync($"api/s/{id}/download/network.json");
+        string stream = await _http.GetStringAsync($"api/s/{id}/train?epochs=200&lr=0.05");
+        var snapshots = stream.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Where(e => e.StartsWith("data: ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(snapshots);
+        var last = JsonDocument.Parse(snapshots[^1]["data: ".Length..]).RootElement;
+        Assert.Equal(200, last.GetProperty("epoch").GetInt32());
+        Assert.True(last.GetProperty("done").GetBoolean());
+        Assert.Equal(2, last.GetProperty("grad_norms").GetArrayLength());
+        Assert.Equal(TrainingJobGrid * TrainingJobGrid, last.GetProperty("boundary").GetProperty("cells").GetArrayLength());
+        Assert.EndsWith("event: done\ndata: {}", stream.TrimEnd(), StringComparison.Ordinal);
+        Assert.NotEqual(before, await _http.GetStringAsync($"api/s/{id}/download/network.json"));
+        string history = await _http.GetStringAsync($"api/s/{id}/download/history.csv");
+        Assert.Equal(201, history.Trim().Split('\n').Length);
+    }
+
+    private const int TrainingJobGrid = Training.TrainingJob.Grid;
+
+    [Fact]
+    public async Task Stop_ends_a_long_run_early()
+    {
+        string id = await NewSession();
+        (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"spirals\"}"))).EnsureSuccessStatusCode();
+        using var response = await _http.GetAsync($"api/s/{id}/train?epochs={Limits.MaxEpochs}", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal); // running
+        (await _http.PostAsync($"api/s/{id}/train/stop", null)).EnsureSuccessStatusCode();
+        string rest = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("event: done", rest, StringComparison.Ordinal);
+        var epochs = rest.Split('\n').Where(l => l.StartsWith("data: {\"epoch", StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l[6..]).RootElement.GetProperty("epoch").GetInt32()).ToList();
+        Assert.True(epochs.Count == 0 || epochs[^1] < Limits.MaxEpochs);
+    }
+
+    [Fact]
+    public async Task A_closed_stream_stops_its_training()
+    {
+        string id = await NewSession();
+        (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"spirals\"}"))).EnsureSuccessStatusCode();
+        using (var tab = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = fixture.Url })
+        {
+            using var response = await tab.GetAsync($"api/s/{id}/train?epochs={Limits.MaxEpochs}", HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal);
+        } // the tab goes away: its connection closes
+        await Task.Delay(1000);
+        int first = (await _http.GetStringAsync($"api/s/{id}/download/history.csv")).Split('\n').Length;
+        await Task.Delay(1000);
+        int second = (await _http.GetStringAsync($"api/s/{id}/download/history.csv")).Split('\n').Length;
+        Assert.Equal(first, second);
+        Assert.True(first < Limits.MaxEpochs);
+    }
+
+    [Fact]
+    public async Task Changing_the_activation_or_loss_recomputes_as_grad_would()
+    {
+        string id = await NewSession();
+        (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"article1\"}"))).EnsureSuccessStatusCode();
+        (await _http.PostAsync($"api/s/{id}/edit", Json("{\"activation\": \"tanh\"}"))).EnsureSuccessStatusCode();
+        var response = await _http.PostAsync($"api/s/{id}/edit", Json("{\"loss\": \"sse\"}"));
+        var state = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var reference = Reference.Of("article1", spec => spec with
+        {
+            Loss = "sse",
+            Layers = [.. spec.Layers.Select(l => l.Type == "dense" ? l : new Model.LayerSpec("tanh"))],
+        });
+        AssertEqualsReference(state, reference);
+        Assert.Equal("tanh", state.GetProperty("activation").GetString());
+    }
+
+    internal static Model.NetworkSpec WithWeight(Model.NetworkSpec spec, int denseIndex, int row, int col, double value)
+    {
+        var dense = spec.Layers.Where(l => l.Type == "dense").ElementAt(denseIndex);
+        dense.Weights![row][col] = value;
+        return spec;
+    }
+
+    private static void AssertEqualsReference(JsonElement state, Reference.Grad reference)
+    {
+        Assert.Equal(reference.Loss, state.GetProperty("loss").GetDouble());
+        var layers = state.GetProperty("layers");
+        Assert.Equal(reference.WeightGrads.Length, layers.GetArrayLength());
+        for (int k = 0; k < reference.WeightGrads.Length; k++)
+        {
+            var grads = layers[k].GetProperty("weights_grad");
+            for (int i = 0; i < reference.WeightGrads[k].Length; i++)
+                for (int j = 0; j < reference.WeightGrads[k][i].Length; j++)
+                    Assert.Equal(reference.WeightGrads[k][i][j], grads[i][j].GetDouble());
+        }
+    }
+}
