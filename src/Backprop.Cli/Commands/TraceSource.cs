@@ -20,6 +20,7 @@ internal sealed class TraceSource
 
     /// <summary>--lr and --steps of explain and report: the update after the gradients.</summary>
     public readonly Option<double> LearningRate = new("--lr") { Description = "η of the update W ← W − η·∂E/∂W shown after the gradients", DefaultValueFactory = _ => 0.1 };
+    /// <summary>--steps of explain and report: how many updates before the last forward pass is shown.</summary>
     public readonly Option<int> Steps = new("--steps") { Description = "update steps before the last forward pass is shown", DefaultValueFactory = _ => 1 };
 
     public void AddTo(Command command)
@@ -45,7 +46,7 @@ internal sealed class TraceSource
         if (!(learningRate > 0) || !double.IsFinite(learningRate)) throw new BackpropException($"--lr {learningRate}: the learning rate must be a positive number");
         if (steps < 1) throw new BackpropException($"--steps {steps}: give at least 1 update step");
         bool f64 = Inputs.IsDouble(r.GetValue(_precision)!);
-        var (spec, x, t) = Inputs.ReadProblem(r.GetValue(_network), r.GetValue(_inputs), r.GetValue(_targets), r.GetValue(_example));
+        var (spec, x, t) = Inputs.ReadProblem(r.GetValue(_network), r.GetValue(_inputs), r.GetValue(_targets), r.GetValue(_example), loss: r.GetValue(_loss));
         return f64 ? Descend<double>(spec, x!, t!, learningRate, steps) : Descend<float>(spec, x!, t!, learningRate, steps);
     }
 
