@@ -32,6 +32,7 @@ internal static class TrainCommand
         Network.AddTo(command);
         foreach (var option in new Option[] { OptimizerName, LearningRate, Momentum, WeightDecay, Epochs, Threads, Precision, LossScale, Limit })
             command.Options.Add(option);
+        TrainCheckpoint.AddTo(command);
         command.SetAction(r =>
         {
             var precision = Training.Precision.Parse(r.GetValue(Precision)!); // fp16/bf16: float32 arithmetic, 16-bit storage
@@ -64,6 +65,8 @@ internal static class TrainCommand
         var trainer = new Trainer<T>(network, optimizer, r.GetValue(Network.Batch), seed);
         int epochs = r.GetValue(Epochs) ?? (Array.IndexOf(Synthetic.Names, dataName) >= 0 ? 300 : 10);
         if (epochs < 1) throw new BackpropException($"--epochs must be at least 1, got {epochs}");
+        var checkpoint = TrainCheckpoint.Open(r, trainer, train, epochs); // restores the trainer with --resume
+        using var interrupt = new Interrupt();
 
         bool json = r.GetValue(Network.Json);
         var console = json ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : AnsiConsole.Console;
@@ -73,22 +76,36 @@ internal static class TrainCommand
             : precision.Name;
         console.MarkupLineInterpolated($"network {network} ({network.ParameterCount:N0} parameters), {optimizerName} lr {lr}, batch {trainer.BatchSize}, {format}");
 
-        var reports = new List<EpochReport>();
+        var reports = checkpoint?.History ?? [];
         console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask("training", maxValue: (double)epochs * train.Count);
-                trainer.BatchCompleted = (_, _, done) => task.Value = (double)reports.Count * train.Count + done;
-                for (int e = 0; e < epochs; e++)
+                trainer.BatchCompleted = (b, _, done) =>
                 {
-                    var report = trainer.TrainEpoch(train, test);
+                    task.Value = (double)reports.Count * train.Count + done;
+                    checkpoint?.AfterBatch(b);
+                };
+                for (int e = reports.Count; e < epochs; e++)
+                {
+                    // Ctrl+C or SIGTERM: stop after the batch at hand (null), keep what is done.
+                    if (trainer.TrainEpoch(train, test, interrupt.Token) is not { } report) break;
                     reports.Add(report);
+                    checkpoint?.Save();
                     task.Description = $"epoch {report.Epoch}/{epochs} loss {report.TrainLoss:F4} acc {report.TrainAccuracy:P1} test {report.Test!.Accuracy:P1} {report.SamplesPerSecond:N0}/s";
                 }
             });
 
+        if (interrupt.Requested)
+        {
+            checkpoint?.Save();
+            Console.Error.WriteLine(checkpoint is null
+                ? $"backprop: {interrupt.Name}: stopped in epoch {trainer.EpochsDone + 1} without a checkpoint (give --checkpoint FILE to be able to resume); --out not written"
+                : $"backprop: {interrupt.Name}: stopped in epoch {trainer.EpochsDone + 1}; checkpoint saved to {checkpoint.Path} (run the same command with --resume to continue)");
+            return interrupt.ExitCode;
+        }
         var final = reports[^1];
         double trainSeconds = reports.Sum(x => x.Seconds);
         double samplesPerSecond = reports.Sum(x => (double)x.Samples) / trainSeconds;
