@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Backprop;
+using Backprop.IO;
 using Backprop.Cli.Commands;
+using Backprop.Cli.Usage;
 
 var root = new RootCommand("backprop: batch backpropagation in matrix form, fast and visible.")
 {
@@ -13,15 +15,23 @@ var root = new RootCommand("backprop: batch backpropagation in matrix form, fast
     ReportCommand.Create(),
     AnalyzeCommand.Create(),
 };
+NumberRules.AddTo(root);
 
 try
 {
-    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    var parse = root.Parse(args);
+    if (UsageErrors.OneLine(parse) is { } mistake)
+    {
+        // A command-line mistake: one line, and the exit code of usage errors.
+        Console.Error.WriteLine($"backprop: error: {mistake}");
+        return 2;
+    }
+    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (BackpropException e)
 {
     // Bad input: one line that names the problem, never a stack trace.
-    Console.Error.WriteLine($"backprop: error: {e.Message}");
+    Console.Error.WriteLine($"backprop: error: {Excerpt.Of(e.Message, 400)}");
     return 1;
 }
 catch (OutOfMemoryException)

@@ -46,7 +46,6 @@ internal sealed class TrainCheckpoint
 
     public static void AddTo(Command command)
     {
-        Every.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError($"--checkpoint-every must be 0 or more, got {r.GetValueOrDefault<int>()}"); });
         foreach (var option in new Option[] { PathOption, Every, Resume }) command.Options.Add(option);
     }
 
