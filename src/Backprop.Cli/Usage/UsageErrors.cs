@@ -19,19 +19,26 @@ internal static partial class UsageErrors
     {
         if (parse.Errors.Count == 0 || parse.Action is HelpAction || parse.Action is not ParseErrorAction) return null;
         var command = parse.CommandResult.Command;
-        if (parse.UnmatchedTokens.Count > 0) return Unknown(parse.UnmatchedTokens[0], command, parse);
-        var error = parse.Errors[0];
-        switch (error.SymbolResult)
+        var options = OptionsOf(parse.CommandResult).ToList();
+        // An option left without its value comes first: the tokens after it are then out of place only because of it.
+        foreach (var error in parse.Errors)
         {
-            case OptionResult o when o.Tokens.Count == 0 && o.Option.Arity.MinimumNumberOfValues > 0:
+            if (error.SymbolResult is OptionResult o && o.Tokens.Count == 0 && o.Option.Arity.MinimumNumberOfValues > 0)
                 return $"{o.Option.Name} needs a value";
-            case CommandResult c when c.Command.Subcommands.Count > 0 && c.Command.Action is null:
-                return $"{Verb(c.Command)} needs a verb: {string.Join(", ", c.Command.Subcommands.Where(s => !s.Hidden).Select(s => s.Name))} (see --help)";
+            if (Conversion().Match(error.Message) is { Success: true } m && options.FirstOrDefault(x => x.Name == m.Groups[2].Value) is { } option)
+            {
+                string value = m.Groups[1].Value;
+                // A value of the wrong kind ("1.5" for a whole number): the parser's message names .NET types, ours the kind.
+                return options.Any(x => x.Name == value || x.Aliases.Contains(value))
+                    ? $"{option.Name} needs a value"
+                    : $"{option.Name}: '{Excerpt.Of(value)}' is not {Kind(option.ValueType)}";
+            }
         }
-        // A value of the wrong kind ("1.5" for a whole number): the parser's message names .NET types, ours the kind.
-        if (Conversion().Match(error.Message) is { Success: true } m && OptionsOf(parse.CommandResult).FirstOrDefault(o => o.Name == m.Groups[2].Value) is { } option)
-            return $"{option.Name}: '{Excerpt.Of(m.Groups[1].Value)}' is not {Kind(option.ValueType)}";
-        return Excerpt.Of(error.Message, 200);
+        if (parse.UnmatchedTokens.Count > 0) return Unknown(parse.UnmatchedTokens[0], command, parse);
+        var first = parse.Errors[0];
+        if (first.SymbolResult is CommandResult c && c.Command.Subcommands.Count > 0 && c.Command.Action is null)
+            return $"{Verb(c.Command)} needs a verb: {string.Join(", ", c.Command.Subcommands.Where(s => !s.Hidden).Select(s => s.Name))} (see --help)";
+        return Excerpt.Of(first.Message, 200);
     }
 
     [GeneratedRegex("^Cannot parse argument '(.*)' for option '([^']*)'", RegexOptions.Singleline)]
