@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Backprop;
-using Backprop.IO;
 using Backprop.Cli.Commands;
 using Backprop.Cli.Usage;
+using Backprop.IO;
 
 var root = new RootCommand("backprop: batch backpropagation in matrix form, fast and visible.")
 {

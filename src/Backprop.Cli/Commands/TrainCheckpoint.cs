@@ -78,6 +78,9 @@ internal sealed class TrainCheckpoint
             if (saved.History.Count > epochs)
                 throw new BackpropException($"--resume: {path} has already finished {saved.History.Count} epochs, more than --epochs {epochs}");
             trainer.RestoreState(saved.TrainerState, path);
+            // The history bounds the epochs a restore replays shuffles for: a checkpoint cannot ask for more work than its size.
+            if (trainer.EpochsDone != saved.History.Count)
+                throw new BackpropException($"{path}: corrupt checkpoint ({saved.History.Count} epochs in its history, {trainer.EpochsDone} in its state)");
             history.AddRange(saved.History);
         }
         return new TrainCheckpoint(path, r.GetValue(Every), settings, trainer.SaveState, history);

@@ -120,7 +120,8 @@ public sealed record Checkpoint(IReadOnlyDictionary<string, string> Settings, IR
         {
             double loss = r.ReadDouble(), accuracy = r.ReadDouble();
             int k = r.ReadInt32();
-            if (k < -1 || (long)k * k * 4 > r.Remaining) throw r.Corrupt($"a confusion matrix of {k}×{k} does not fit in the {r.Remaining} bytes left");
+            // k·k fits a long; k·k·4 could overflow it and pass.
+            if (k < -1 || (k > 0 && (long)k * k > r.Remaining / 4)) throw r.Corrupt($"a confusion matrix of {k}×{k} does not fit in the {r.Remaining} bytes left");
             int[,]? confusion = k < 0 ? null : new int[k, k];
             for (int i = 0; i < k; i++)
                 for (int j = 0; j < k; j++) confusion![i, j] = r.ReadInt32();

@@ -25,7 +25,7 @@ public abstract class Optimizer<T>(double learningRate) where T : unmanaged, IFl
     /// <summary>Refuses a restore into an optimizer that was set up differently from the saved one.</summary>
     internal static void Expect(IO.StateReader reader, string what, double saved, double current)
     {
-        if (saved.Equals(current)) return;
+        if (BitConverter.DoubleToInt64Bits(saved) == BitConverter.DoubleToInt64Bits(current)) return; // the same bits: -0 is not 0 here
         throw new BackpropException($"{reader.Source}: the checkpoint's optimizer has {what} {saved.ToString(System.Globalization.CultureInfo.InvariantCulture)}, this one {current.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
     }
 

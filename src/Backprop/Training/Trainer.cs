@@ -179,6 +179,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (epoch < 0 || shuffled < 0 || (epoch > 0) != (shuffled > 0) || (inEpoch && epoch == 0) || batchesDone < 0 || correct < 0
             || (long)batchesDone * batchSize >= shuffled + (long)batchSize || !double.IsFinite(lossSum) || !double.IsFinite(seconds))
             throw r.Corrupt("the position in the data is out of range");
+        if (!inEpoch && (batchesDone != 0 || lossSum != 0 || correct != 0 || seconds != 0))
+            throw r.Corrupt("running sums between epochs");
         int count = r.ReadInt32();
         if (count != _parameters.Count) throw new BackpropException($"{source}: the checkpoint's network has {count} parameter matrices, this one {_parameters.Count}");
         var values = new T[count][];

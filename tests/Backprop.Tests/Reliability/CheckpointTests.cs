@@ -3,8 +3,8 @@ using Backprop.Data;
 using Backprop.IO;
 using Backprop.Model;
 using Backprop.Tensors;
-using Backprop.Training;
 using Backprop.Tests.Cli;
+using Backprop.Training;
 
 namespace Backprop.Tests.Reliability;
 
