@@ -36,4 +36,24 @@ public class FuzzRegressionTests
         var trainer = new Backprop.Training.Trainer<float>(Backprop.Model.NetworkSpec.Mlp([2, 3, 2], "relu", "cross_entropy", seed: 1).Build<float>(), new Backprop.Training.Adam<float>(0.01), 2, 1);
         Assert.Contains("weight decay -0, this one 0", Assert.Throws<BackpropException>(() => trainer.RestoreState(state, "fuzz.ckpt")).Message);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Idx_SizeClaimsAreCheckedAgainstTheInputBeforeAllocating(bool gzip)
+    {
+        // A 16-byte file claiming 2,147,418,112 bytes of data: BinaryReader.ReadBytes allocated all of it before reading.
+        byte[] idx = [0, 0, 8, 1, 0x7f, 0xff, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8];
+        if (gzip)
+        {
+            using var packed = new MemoryStream();
+            using (var z = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true)) z.Write(idx);
+            idx = packed.ToArray();
+        }
+        Action<byte[]> read = gzip ? FuzzTests.ReadIdxGz : FuzzTests.ReadIdx;
+        var (accepted, allocated) = Fuzzer.Execute("IDX", idx, read);
+        Assert.False(accepted);
+        Assert.True(allocated < Fuzzer.AllocationBudget(idx.Length), $"{allocated} bytes");
+        Assert.Contains("truncated", Assert.Throws<BackpropException>(() => read(idx)).Message);
+    }
 }
