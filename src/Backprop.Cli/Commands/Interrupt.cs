@@ -21,6 +21,15 @@ internal sealed class Interrupt : IDisposable
     public int ExitCode => Signal == PosixSignal.SIGTERM ? 143 : 130;
     public string Name => Signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT";
 
+    /// <summary>Says in one line where the work is (or that there is no checkpoint) and returns the exit code.</summary>
+    public int Exit(string? checkpoint, int epoch)
+    {
+        Console.Error.WriteLine(checkpoint is null
+            ? $"backprop: {Name}: stopped in epoch {epoch} without a checkpoint (give --checkpoint FILE to be able to resume); --out not written"
+            : $"backprop: {Name}: stopped in epoch {epoch}; checkpoint saved to {checkpoint} (run the same command with --resume to continue)");
+        return ExitCode;
+    }
+
     private void Handle(PosixSignalContext context)
     {
         if (Signal is not null) return; // the second signal: let the default action end the process

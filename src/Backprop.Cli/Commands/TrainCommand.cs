@@ -98,13 +98,10 @@ internal static class TrainCommand
                 }
             });
 
-        if (interrupt.Requested)
+        if (interrupt.Requested && reports.Count < epochs)
         {
             checkpoint?.Save();
-            Console.Error.WriteLine(checkpoint is null
-                ? $"backprop: {interrupt.Name}: stopped in epoch {trainer.EpochsDone + 1} without a checkpoint (give --checkpoint FILE to be able to resume); --out not written"
-                : $"backprop: {interrupt.Name}: stopped in epoch {trainer.EpochsDone + 1}; checkpoint saved to {checkpoint.Path} (run the same command with --resume to continue)");
-            return interrupt.ExitCode;
+            return interrupt.Exit(checkpoint?.Path, trainer.EpochsDone + 1);
         }
         var final = reports[^1];
         double trainSeconds = reports.Sum(x => x.Seconds);

@@ -61,7 +61,7 @@ public class KillResumeTests
             using var p = new TrainProcess(args, duringWrite ? 60_000 : 0);
             if (duringWrite)
             {
-                if (!p.WaitPaused(TimeSpan.FromMinutes(1))) { p.WaitForExit(); continue; } // finished first: nothing to kill
+                if (!p.WaitPaused(TimeSpan.FromMinutes(3))) { p.WaitForExit(); continue; } // finished first: nothing to kill
                 inWrite++;
             }
             else if (p.Exited(rng.Next(100, 1500))) continue;
@@ -94,7 +94,7 @@ public class KillResumeTests
         {
             string signal = interrupts == 1 ? "TERM" : "INT";
             using var p = new TrainProcess(args);
-            if (!p.WaitStarted(TimeSpan.FromMinutes(1)) || p.Exited(rng.Next(50, 600))) break; // finished first
+            if (!p.WaitStarted(TimeSpan.FromMinutes(3)) || p.Exited(rng.Next(50, 600))) break; // finished first
             p.Signal(signal);
             int code = p.WaitForExit();
             if (code == 0) break;
