@@ -41,7 +41,7 @@ catch (OutOfMemoryException)
 }
 catch (IOException e)
 {
-    Console.Error.WriteLine($"backprop: error: {e.Message}");
+    Console.Error.WriteLine($"backprop: error: {Excerpt.Of(e.Message, 400)}");
     return 1;
 }
 catch (Exception e)
