@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
@@ -17,7 +16,7 @@ internal static partial class UsageErrors
     /// <summary>The line to print for the parse's first error, or null when there is none (or help was asked for).</summary>
     public static string? OneLine(ParseResult parse)
     {
-        if (parse.Errors.Count == 0 || parse.Action is HelpAction || parse.Action is not ParseErrorAction) return null;
+        if (parse.Errors.Count == 0 || parse.Action is not ParseErrorAction) return null; // --help and friends act despite errors
         var command = parse.CommandResult.Command;
         var options = OptionsOf(parse.CommandResult).ToList();
         // An option left without its value comes first: the tokens after it are then out of place only because of it.
