@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Backprop;
 using Backprop.Cli.Commands;
+using Backprop.Cli.Usage;
+using Backprop.IO;
 
 var root = new RootCommand("backprop: batch backpropagation in matrix form, fast and visible.")
 {
@@ -16,16 +18,24 @@ var root = new RootCommand("backprop: batch backpropagation in matrix form, fast
     ImportCommand.Create(),
     ServeCommand.Create(),
 };
+NumberRules.AddTo(root);
 
 ConsoleWidth.Unwrap(Spectre.Console.AnsiConsole.Console, Console.IsOutputRedirected);
 try
 {
-    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    var parse = root.Parse(args);
+    if (UsageErrors.OneLine(parse) is { } mistake)
+    {
+        // A command-line mistake: one line, and the exit code of usage errors.
+        Console.Error.WriteLine($"backprop: error: {mistake}");
+        return 2;
+    }
+    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (BackpropException e)
 {
     // Bad input: one line that names the problem, never a stack trace.
-    Console.Error.WriteLine($"backprop: error: {e.Message}");
+    Console.Error.WriteLine($"backprop: error: {Excerpt.Of(e.Message, 400)}");
     return 1;
 }
 catch (OutOfMemoryException)
@@ -35,7 +45,7 @@ catch (OutOfMemoryException)
 }
 catch (IOException e)
 {
-    Console.Error.WriteLine($"backprop: error: {e.Message}");
+    Console.Error.WriteLine($"backprop: error: {Excerpt.Of(e.Message, 400)}");
     return 1;
 }
 catch (Exception e)

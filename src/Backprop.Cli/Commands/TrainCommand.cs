@@ -34,6 +34,7 @@ internal static class TrainCommand
         Network.AddTo(command);
         foreach (var option in new Option[] { OptimizerName, LearningRate, Momentum, WeightDecay, Epochs, Threads, Precision, LossScale, Limit, History, Plot })
             command.Options.Add(option);
+        TrainCheckpoint.AddTo(command);
         command.SetAction(r =>
         {
             var precision = Training.Precision.Parse(r.GetValue(Precision)!); // fp16/bf16: float32 arithmetic, 16-bit storage
@@ -84,6 +85,8 @@ internal static class TrainCommand
         var trainer = new Trainer<T>(network, optimizer, r.GetValue(Network.Batch), seed);
         int epochs = r.GetValue(Epochs) ?? (Array.IndexOf(Synthetic.Names, dataName) >= 0 ? 300 : 10);
         if (epochs < 1) throw new BackpropException($"--epochs must be at least 1, got {epochs}");
+        var checkpoint = TrainCheckpoint.Open(r, trainer, train, epochs); // restores the trainer with --resume
+        using var interrupt = new Interrupt();
 
         bool json = r.GetValue(Network.Json);
         var console = json ? ConsoleWidth.Unwrap(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), Console.IsErrorRedirected) : AnsiConsole.Console;
@@ -93,24 +96,35 @@ internal static class TrainCommand
             : precision.Name;
         console.MarkupLineInterpolated($"network {network} ({network.ParameterCount:N0} parameters), {optimizerName} lr {lr}, batch {trainer.BatchSize}, {format}");
 
-        var reports = new List<EpochReport>();
+        var reports = checkpoint?.History ?? [];
         console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask("training", maxValue: (double)epochs * train.Count);
-                trainer.BatchCompleted = (_, _, done) => task.Value = (double)reports.Count * train.Count + done;
-                for (int e = 0; e < epochs; e++)
+                trainer.BatchCompleted = (b, _, done) =>
                 {
-                    var report = trainer.TrainEpoch(train, test);
+                    task.Value = (double)reports.Count * train.Count + done;
+                    checkpoint?.AfterBatch(b);
+                };
+                for (int e = reports.Count; e < epochs; e++)
+                {
+                    // Ctrl+C or SIGTERM: stop after the batch at hand (null), keep what is done.
+                    if (trainer.TrainEpoch(train, test, interrupt.Token) is not { } report) break;
                     reports.Add(report);
+                    checkpoint?.Save();
                     task.Description = classification
                         ? $"epoch {report.Epoch}/{epochs} loss {report.TrainLoss:F4} acc {report.TrainAccuracy:P1} test {report.Test!.Accuracy:P1} {report.SamplesPerSecond:N0}/s"
                         : $"epoch {report.Epoch}/{epochs} loss {report.TrainLoss:F4} test loss {report.Test!.Loss:F4} {report.SamplesPerSecond:N0}/s";
                 }
             });
 
+        if (interrupt.Requested && reports.Count < epochs)
+        {
+            checkpoint?.Save();
+            return interrupt.Exit(checkpoint?.Path, trainer.EpochsDone + 1);
+        }
         var final = reports[^1];
         double trainSeconds = reports.Sum(x => x.Seconds);
         double samplesPerSecond = reports.Sum(x => (double)x.Samples) / trainSeconds;

@@ -8,9 +8,11 @@ public static class CsvDataset
 {
     /// <param name="path">The CSV file.</param>
     /// <param name="labelColumn">The label's column from 0; −1 for the last.</param>
-    public static Dataset Load(string path, int labelColumn = -1)
+    public static Dataset Load(string path, int labelColumn = -1) => FromRows(Csv.ReadNumbers(path), path, labelColumn);
+
+    /// <summary>The data set of parsed CSV rows; <paramref name="path"/> names them in errors.</summary>
+    internal static Dataset FromRows(double[][] rows, string path, int labelColumn = -1)
     {
-        var rows = Csv.ReadNumbers(path);
         int width = rows[0].Length;
         if (width < 2) throw new BackpropException($"{path}: needs at least one feature column and a label column, found {width} column");
         int label = labelColumn < 0 ? width + labelColumn : labelColumn;

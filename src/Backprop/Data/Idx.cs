@@ -14,8 +14,15 @@ internal static class Idx
     {
         if (!File.Exists(path)) throw new BackpropException($"{path}: file not found");
         using var file = File.OpenRead(path);
-        using Stream stream = path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        using var reader = new BinaryReader(stream);
+        return Read(file, path, gzip: path.EndsWith(".gz", StringComparison.Ordinal));
+    }
+
+    /// <summary>Reads IDX bytes (gzipped when <paramref name="gzip"/>); <paramref name="path"/> names them in errors.</summary>
+    internal static (byte[] Data, int[] Shape) Read(Stream input, string path, bool gzip)
+    {
+        using var gunzip = gzip ? new GZipStream(input, CompressionMode.Decompress, leaveOpen: true) : null;
+        Stream stream = gunzip ?? input;
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         try
         {
             byte[] magic = reader.ReadBytes(4);
@@ -30,7 +37,10 @@ internal static class Idx
                 total *= shape[d];
                 if (total > Array.MaxLength) throw new BackpropException($"{path}: corrupt IDX file ({string.Join('×', shape[..(d + 1)])} bytes is too large)");
             }
-            byte[] data = reader.ReadBytes((int)total);
+            // The sizes are a claim: check it against the bytes there are before allocating for it.
+            if (!gzip && input.CanSeek && input.Length - input.Position < total)
+                throw new BackpropException($"{path}: truncated: {input.Length - input.Position} of {total} bytes");
+            byte[] data = ReadUpTo(stream, (int)total);
             if (data.Length != total) throw new BackpropException($"{path}: truncated: {data.Length} of {total} bytes");
             return (data, shape);
         }
@@ -38,5 +48,21 @@ internal static class Idx
         {
             throw new BackpropException($"{path}: truncated or corrupt IDX file");
         }
+    }
+
+    /// <summary>Up to <paramref name="count"/> bytes, in a buffer that grows with what actually arrives (a gzip stream's size is unknown).</summary>
+    private static byte[] ReadUpTo(Stream stream, int count)
+    {
+        var buffer = new byte[Math.Min(count, 1 << 20)];
+        int filled = 0;
+        while (filled < count)
+        {
+            if (filled == buffer.Length) Array.Resize(ref buffer, (int)Math.Min(count, 2L * buffer.Length));
+            int n = stream.Read(buffer, filled, buffer.Length - filled);
+            if (n == 0) break;
+            filled += n;
+        }
+        if (filled < buffer.Length) Array.Resize(ref buffer, filled);
+        return buffer;
     }
 }

@@ -1,12 +1,14 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Backprop.IO;
 
 /// <summary>
 /// Writes a file so that readers see the old content or the new, never half of one: the bytes go to a
-/// temporary file beside the target, which is then renamed over it (atomic on one file system).
+/// temporary file beside the target, flushed to disk, then renamed over it (atomic on one file system),
+/// and the directory is flushed too, so that the rename itself survives a power cut.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     /// <summary>Writes <paramref name="text"/> (UTF-8, no BOM) atomically.</summary>
     /// <param name="path">The file.</param>
@@ -57,6 +59,7 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
+            FlushDirectory(directory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -69,6 +72,59 @@ public static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>
+    /// Removes temporary files that writers of <paramref name="path"/> left behind when they were killed
+    /// mid-write (their process is gone); a live writer's file is left alone.
+    /// </summary>
+    public static void RemoveStaleTemporaries(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(directory)) return;
+        string prefix = $".{Path.GetFileName(full)}.";
+        foreach (string file in Directory.EnumerateFiles(directory, prefix + "*.tmp"))
+        {
+            string pid = Path.GetFileName(file)[prefix.Length..^".tmp".Length];
+            if (int.TryParse(pid, out int id) && !IsRunning(id)) TryDelete(file);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>fsync on the directory, where the OS allows it (POSIX); a rename is durable only then.</summary>
+    private static void FlushDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        int fd = Open(directory, 0 /* O_RDONLY */);
+        if (fd < 0) return; // best effort: the file itself is already on disk
+        _ = Fsync(fd);
+        _ = Close(fd);
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync")]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
 
     private static void TryDelete(string path)
     {

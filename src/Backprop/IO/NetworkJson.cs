@@ -37,7 +37,7 @@ public static class NetworkJson
         }
         catch (JsonException e)
         {
-            throw new BackpropException($"{source}: line {e.LineNumber + 1}: not valid JSON ({FirstSentence(e.Message)})");
+            throw new BackpropException($"{source}: line {e.LineNumber + 1}: not valid JSON ({Excerpt.Of(FirstSentence(e.Message), 120)})");
         }
         using (document)
         {
@@ -45,7 +45,7 @@ public static class NetworkJson
             if (root.ValueKind != JsonValueKind.Object) throw new BackpropException($"{source}: expected a JSON object with \"layers\" and \"loss\"");
             CheckFields(root, TopFields, source);
             if (root.TryGetProperty("format", out var format) && (format.ValueKind != JsonValueKind.String || format.GetString() != NetworkSpec.Format))
-                throw new BackpropException($"{source}: format is '{format}', expected '{NetworkSpec.Format}'");
+                throw new BackpropException($"{source}: format is '{Excerpt.Of(format.GetRawText())}', expected '{NetworkSpec.Format}'");
             if (!root.TryGetProperty("layers", out var layersElement) || layersElement.ValueKind != JsonValueKind.Array)
                 throw new BackpropException($"{source}: missing \"layers\" array");
             var layers = new List<LayerSpec>();
@@ -85,20 +85,20 @@ public static class NetworkJson
     {
         foreach (var p in e.EnumerateObject())
             if (Array.IndexOf(known, p.Name) < 0)
-                throw new BackpropException($"{where}: unknown field \"{p.Name}\" (expected: {string.Join(", ", known)})");
+                throw new BackpropException($"{where}: unknown field \"{Excerpt.Of(p.Name)}\" (expected: {string.Join(", ", known)})");
     }
 
     private static string String(JsonElement e, string where) =>
-        e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new BackpropException($"{where}: expected a string, got {e}");
+        e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new BackpropException($"{where}: expected a string, got {Excerpt.Of(e.GetRawText())}");
 
     private static int Int(JsonElement e, string where) =>
-        e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) ? v : throw new BackpropException($"{where}: expected an integer, got {e}");
+        e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) ? v : throw new BackpropException($"{where}: expected an integer, got {Excerpt.Of(e.GetRawText())}");
 
     private static double Number(JsonElement e, string where)
     {
-        if (e.ValueKind != JsonValueKind.Number) throw new BackpropException($"{where}: expected a number, got {e}");
+        if (e.ValueKind != JsonValueKind.Number) throw new BackpropException($"{where}: expected a number, got {Excerpt.Of(e.GetRawText())}");
         double v = e.GetDouble();
-        return double.IsFinite(v) ? v : throw new BackpropException($"{where}: {e} is too large for a double");
+        return double.IsFinite(v) ? v : throw new BackpropException($"{where}: {Excerpt.Of(e.GetRawText())} is too large for a double");
     }
 
     private static double[] Numbers(JsonElement e, string where)

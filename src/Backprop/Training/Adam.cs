@@ -14,6 +14,35 @@ public sealed class Adam<T>(double learningRate, double beta1 = 0.9, double beta
     private T[][]? _m, _v;
     private int _t;
 
+    internal override void WriteState(IO.StateWriter writer)
+    {
+        writer.Write("adam");
+        writer.Write(LearningRate);
+        writer.Write(beta1);
+        writer.Write(beta2);
+        writer.Write(epsilon);
+        writer.Write(weightDecay);
+        writer.Write(_t);
+        WriteBuffers(writer, _m);
+        WriteBuffers(writer, _v);
+    }
+
+    internal override void ReadState(IO.StateReader reader, IReadOnlyList<Parameter<T>> parameters)
+    {
+        ExpectKind(reader, "adam");
+        double lr = reader.ReadDouble();
+        Expect(reader, "beta1", reader.ReadDouble(), beta1);
+        Expect(reader, "beta2", reader.ReadDouble(), beta2);
+        Expect(reader, "epsilon", reader.ReadDouble(), epsilon);
+        Expect(reader, "weight decay", reader.ReadDouble(), weightDecay);
+        int t = reader.ReadInt32();
+        if (t < 0) throw reader.Corrupt($"Adam step count {t}");
+        var m = ReadBuffers(reader, parameters, "first moment");
+        var v = ReadBuffers(reader, parameters, "second moment");
+        if ((m is null) != (v is null) || (m is null) != (t == 0)) throw reader.Corrupt("Adam's moments and step count disagree");
+        (_m, _v, _t, LearningRate) = (m, v, t, lr);
+    }
+
     /// <inheritdoc/>
     public override void Step(IReadOnlyList<Parameter<T>> parameters)
     {

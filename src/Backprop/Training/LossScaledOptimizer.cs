@@ -45,6 +45,24 @@ public sealed class LossScaledOptimizer<T> : Optimizer<T> where T : unmanaged, I
         _network.GradientScale = Scaler.Scale;
     }
 
+    internal override void WriteState(IO.StateWriter writer)
+    {
+        writer.Write("loss-scaled");
+        writer.Write(LearningRate);
+        Scaler.WriteState(writer);
+        _inner.WriteState(writer);
+    }
+
+    internal override void ReadState(IO.StateReader reader, IReadOnlyList<Parameter<T>> parameters)
+    {
+        ExpectKind(reader, "loss-scaled");
+        double lr = reader.ReadDouble();
+        Scaler.ReadState(reader);
+        _inner.ReadState(reader, parameters);
+        LearningRate = lr;
+        _network.GradientScale = Scaler.Scale;
+    }
+
     private static bool HasInfOrNaN(IReadOnlyList<Parameter<T>> parameters)
     {
         foreach (var p in parameters)

@@ -59,6 +59,30 @@ public sealed class LossScaler
     /// <summary>Steps recorded.</summary>
     public long Steps { get; private set; }
 
+    internal void WriteState(IO.StateWriter writer)
+    {
+        writer.Write(GrowthFactor);
+        writer.Write(BackoffFactor);
+        writer.Write(GrowthInterval);
+        writer.Write(Scale);
+        writer.Write(CleanSteps);
+        writer.Write(SkippedSteps);
+        writer.Write(Steps);
+    }
+
+    internal void ReadState(IO.StateReader reader)
+    {
+        Optimizer<float>.Expect(reader, "loss-scale growth factor", reader.ReadDouble(), GrowthFactor);
+        Optimizer<float>.Expect(reader, "loss-scale backoff factor", reader.ReadDouble(), BackoffFactor);
+        Optimizer<float>.Expect(reader, "loss-scale growth interval", reader.ReadInt32(), GrowthInterval);
+        double scale = reader.ReadDouble();
+        int clean = reader.ReadInt32();
+        long skipped = reader.ReadInt64(), steps = reader.ReadInt64();
+        if (!(scale > 0) || !double.IsFinite(scale) || clean < 0 || skipped < 0 || steps < skipped)
+            throw reader.Corrupt("the loss scaler's numbers are out of range");
+        (Scale, CleanSteps, SkippedSteps, Steps) = (scale, clean, skipped, steps);
+    }
+
     /// <summary>Records one step's outcome and adjusts the scale; returns whether the step may be applied.</summary>
     public bool Update(bool foundInfOrNaN)
     {

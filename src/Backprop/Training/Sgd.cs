@@ -18,6 +18,25 @@ public sealed class Sgd<T>(double learningRate, double momentum = 0, double weig
     /// <summary>λ.</summary>
     public double WeightDecay { get; } = weightDecay;
 
+    internal override void WriteState(IO.StateWriter writer)
+    {
+        writer.Write("sgd");
+        writer.Write(LearningRate);
+        writer.Write(Momentum);
+        writer.Write(WeightDecay);
+        WriteBuffers(writer, _velocity);
+    }
+
+    internal override void ReadState(IO.StateReader reader, IReadOnlyList<Parameter<T>> parameters)
+    {
+        ExpectKind(reader, "sgd");
+        double lr = reader.ReadDouble();
+        Expect(reader, "momentum", reader.ReadDouble(), Momentum);
+        Expect(reader, "weight decay", reader.ReadDouble(), WeightDecay);
+        _velocity = ReadBuffers(reader, parameters, "velocity", empty: Momentum == 0);
+        LearningRate = lr;
+    }
+
     /// <inheritdoc/>
     public override void Step(IReadOnlyList<Parameter<T>> parameters)
     {

@@ -24,12 +24,24 @@ public sealed record Evaluation(double Loss, double Accuracy, int[,]? Confusion)
 /// runs forward, loss, backward and one optimizer step. Buffers are reused from batch to batch.
 /// </summary>
 /// <remarks>Not thread-safe: while it trains, no other thread may use its network.</remarks>
-public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Random _rng;
+    private Random _rng;
+    private readonly int _shuffleSeed;
     private readonly Matrix<T> _x = new(0, 0), _t = new(0, 0);
     private readonly List<Layers.Parameter<T>> _parameters;
     private int _epoch;
+
+    // The epoch in progress: its order, the batches done, and its running sums.
+    private bool _inEpoch;
+    private int[]? _order;
+    private int _batchesDone;
+    // Examples per shuffle (-1 once epochs differed: no replay possible); a restore replays the shuffles lazily.
+    private int _shuffledCount;
+    private bool _replayPending;
+    private double _lossSum, _seconds;
+    private long _correct;
+
 
     /// <summary>A trainer of <paramref name="network"/>.</summary>
     /// <param name="network">The network to train.</param>
@@ -42,7 +54,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Network = network;
         Optimizer = optimizer;
         BatchSize = batchSize;
-        _rng = new Random(ShuffleSeed(seed));
+        _shuffleSeed = ShuffleSeed(seed);
+        _rng = new Random(_shuffleSeed);
         _parameters = [.. network.Parameters];
     }
 
@@ -61,23 +74,48 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Examples per batch.</summary>
     public int BatchSize { get; }
 
+    /// <summary>Epochs finished so far (an epoch stopped half-way does not count until it is finished).</summary>
+    public int EpochsDone => _inEpoch ? _epoch - 1 : _epoch;
+
+    /// <summary>Batches done in the epoch in progress (0 between epochs).</summary>
+    public int BatchesDone => _batchesDone;
+
     /// <summary>Called after each batch with (batches done, batches in the epoch, examples done).</summary>
     public Action<int, int, long>? BatchCompleted { get; set; }
 
-    /// <summary>One pass over <paramref name="train"/> in a new seeded order, then an evaluation of <paramref name="test"/>.</summary>
+    /// <summary>One pass over <paramref name="train"/> in a new seeded order (or the rest of the epoch in progress), then an evaluation of <paramref name="test"/>.</summary>
     /// <param name="train">The training data.</param>
     /// <param name="test">Data to evaluate after the epoch (its result is the report's Test), or null.</param>
-    public EpochReport TrainEpoch(Dataset train, Dataset? test = null)
+    public EpochReport TrainEpoch(Dataset train, Dataset? test = null) => TrainEpoch(train, test, CancellationToken.None)!;
+
+    /// <summary>
+    /// Trains one epoch, or the rest of the epoch in progress (after a stop or a restore). When
+    /// <paramref name="stop"/> is signalled it returns null after the batch at hand; the state stays
+    /// consistent, so it can be saved, and the next call continues exactly where this one stopped.
+    /// </summary>
+    /// <param name="train">The training data.</param>
+    /// <param name="test">Data to evaluate after the epoch, or null.</param>
+    /// <param name="stop">Asks for a stop after the current batch.</param>
+    public EpochReport? TrainEpoch(Dataset train, Dataset? test, CancellationToken stop)
     {
-        _epoch++;
         var encoding = Batcher.EncodingFor(train, Network.Loss.Name, Network.Outputs);
-        int[] order = [.. Enumerable.Range(0, train.Count)];
-        _rng.Shuffle(order);
+        if (_replayPending) ReplayShuffles(train);
+        if (!_inEpoch)
+        {
+            if (stop.IsCancellationRequested) return null;
+            _shuffledCount = _epoch == 0 || _shuffledCount == train.Count ? train.Count : -1;
+            _inEpoch = true;
+            _epoch++;
+            _order = [.. Enumerable.Range(0, train.Count)];
+            _rng.Shuffle(_order);
+            (_batchesDone, _lossSum, _correct, _seconds) = (0, 0, 0, 0);
+        }
+        else if (_order!.Length != train.Count)
+            throw new BackpropException($"epoch {_epoch} was started on {_order.Length} examples but {train.Name} has {train.Count}");
+        int[] order = _order;
         int batches = (train.Count + BatchSize - 1) / BatchSize;
-        double lossSum = 0;
-        long correct = 0;
         var clock = Stopwatch.StartNew();
-        for (int b = 0; b < batches; b++)
+        for (int b = _batchesDone; b < batches; b++)
         {
             var indices = order.AsSpan(b * BatchSize, Math.Min(BatchSize, train.Count - b * BatchSize));
             Batcher.Fill(train, indices, encoding, _x, _t, Network.Outputs);
@@ -85,13 +123,21 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (!double.IsFinite(loss))
                 throw new BackpropException($"epoch {_epoch}, batch {b + 1}: the loss is {loss}; training diverged (try a smaller --lr)");
             Optimizer.Step(_parameters);
-            lossSum += Network.Loss.SumOverRows(loss, indices.Length);
-            if (train.IsClassification) correct += Metrics.CountCorrect(Network.Output!, train, indices, Network.Loss.Name);
+            _lossSum += Network.Loss.SumOverRows(loss, indices.Length);
+            if (train.IsClassification) _correct += Metrics.CountCorrect(Network.Output!, train, indices, Network.Loss.Name);
+            _batchesDone = b + 1;
             BatchCompleted?.Invoke(b + 1, batches, (long)b * BatchSize + indices.Length);
+            if (stop.IsCancellationRequested && b + 1 < batches)
+            {
+                _seconds += clock.Elapsed.TotalSeconds;
+                return null;
+            }
         }
-        double seconds = clock.Elapsed.TotalSeconds;
+        double seconds = _seconds + clock.Elapsed.TotalSeconds;
         var testResult = test is null ? null : Evaluate(test);
-        return new EpochReport(_epoch, lossSum / train.Count, (double)correct / train.Count, testResult, seconds, train.Count);
+        var report = new EpochReport(_epoch, _lossSum / train.Count, (double)_correct / train.Count, testResult, seconds, train.Count);
+        (_inEpoch, _order, _batchesDone, _lossSum, _correct, _seconds) = (false, null, 0, 0, 0, 0);
+        return report;
     }
 
     /// <summary>Loss, accuracy and confusion matrix over a whole data set, without touching the weights.</summary>

@@ -151,7 +151,7 @@ public class BadInputTests
     [InlineData(new[] { "--data", "xor", "--optimizer", "rmsprop" }, "unknown optimizer 'rmsprop'")]
     [InlineData(new[] { "--data", "nowhere.csv" }, "nowhere.csv: file not found")]
     [InlineData(new[] { "--data", "circles", "--layers", "2-8-1", "--loss", "cross_entropy" }, "cross_entropy over 1 output is always 0")]
-    [InlineData(new[] { "--data", "xor", "--limit", "-5" }, "cannot take -5 examples")]
+    [InlineData(new[] { "--data", "xor", "--limit", "-5" }, "--limit must be at least 1, got -5")]
     public void Train_BadArguments(string[] args, string expected) =>
         AssertCleanError(CliRunner.Run(["train", .. args, "--epochs", "1"]), expected);
 
