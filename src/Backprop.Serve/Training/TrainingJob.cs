@@ -59,13 +59,13 @@ internal sealed class TrainingJob
     /// <summary>Trains until the epochs are done or <paramref name="cancel"/> fires; returns the trained network as a spec.</summary>
     public NetworkSpec Run(CancellationToken cancel)
     {
-        _trainer.BatchCompleted = (_, _, _) => cancel.ThrowIfCancellationRequested();
         var sinceSnapshot = Stopwatch.StartNew();
         try
         {
             for (int e = 0; e < _settings.Epochs; e++)
             {
-                var report = _trainer.TrainEpoch(_train, _test);
+                // Stopped (null): the trainer finished the batch at hand; the last complete epoch stands.
+                var report = _trainer.TrainEpoch(_train, _test, cancel) ?? throw new OperationCanceledException(cancel);
                 lock (_history) _history.Add(report);
                 bool last = e + 1 == _settings.Epochs;
                 if (last || sinceSnapshot.Elapsed >= SnapshotInterval)

@@ -73,7 +73,6 @@ public static class NetworkFit
         var optimizer = Optimizer<T>.Create(options.Optimizer, options.LearningRateFor(options.Optimizer), options.Momentum, options.WeightDecay);
         // The one training loop is the Trainer's; Fit only decides when to stop.
         var trainer = new Trainer<T>(network, optimizer, options.BatchSize, options.Seed);
-        if (cancellationToken.CanBeCanceled) trainer.BatchCompleted = (_, _, _) => cancellationToken.ThrowIfCancellationRequested();
 
         var history = new List<EpochReport>();
         Matrix<T>[]? bestWeights = null;
@@ -83,7 +82,8 @@ public static class NetworkFit
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var report = trainer.TrainEpoch(train, validation);
+            // The trainer stops after the batch at hand when cancelled (null), leaving its state consistent.
+            var report = trainer.TrainEpoch(train, validation, cancellationToken) ?? throw new OperationCanceledException(cancellationToken);
             history.Add(report);
             options.EpochCompleted?.Invoke(report);
             if (report.Test is not { } test)
