@@ -25,12 +25,13 @@ internal static class TrainCommand
     private static readonly Option<string> Precision = new("--precision") { Description = "f32, f64, or mixed precision fp16 or bf16 (16-bit activations and gradients, float32 master weights)", DefaultValueFactory = _ => "f32" };
     private static readonly Option<string?> LossScale = new("--loss-scale") { Description = "with fp16/bf16: dynamic, none, or a fixed number (default: dynamic for fp16, none for bf16)" };
     private static readonly Option<int?> Limit = new("--limit") { Description = "train on the first N examples only" };
+    private static readonly Option<string> Device = new("--device") { Description = "cpu, gpu (CUDA through ILGPU) or auto (the GPU when there is one)", DefaultValueFactory = _ => "cpu" };
 
     public static Command Create()
     {
         var command = new Command("train", "Train a network with mini-batch gradient descent (train loss and accuracy are running averages over each epoch).");
         Network.AddTo(command);
-        foreach (var option in new Option[] { OptimizerName, LearningRate, Momentum, WeightDecay, Epochs, Threads, Precision, LossScale, Limit })
+        foreach (var option in new Option[] { OptimizerName, LearningRate, Momentum, WeightDecay, Epochs, Threads, Precision, LossScale, Limit, Device })
             command.Options.Add(option);
         command.SetAction(r =>
         {
@@ -62,6 +63,7 @@ internal static class TrainCommand
         LossScaledOptimizer<T>? scaled = null;
         if (precision.IsMixed) optimizer = scaled = MixedPrecision.Enable(network, optimizer, precision.Storage, r.GetValue(LossScale));
         var trainer = new Trainer<T>(network, optimizer, r.GetValue(Network.Batch), seed);
+        using var gpu = TrainDevice<T>.Open(r.GetValue(Device)!, network, optimizer, trainer.BatchSize, seed, precision.IsMixed); // null: the CPU
         int epochs = r.GetValue(Epochs) ?? (Array.IndexOf(Synthetic.Names, dataName) >= 0 ? 300 : 10);
         if (epochs < 1) throw new BackpropException($"--epochs must be at least 1, got {epochs}");
 
@@ -71,7 +73,7 @@ internal static class TrainCommand
         string format = precision.IsMixed
             ? $"{precision.Name} storage, float32 master weights, loss scale {r.GetValue(LossScale) ?? MixedPrecision.DefaultLossScale(precision.Storage)}"
             : precision.Name;
-        console.MarkupLineInterpolated($"network {network} ({network.ParameterCount:N0} parameters), {optimizerName} lr {lr}, batch {trainer.BatchSize}, {format}");
+        console.MarkupLineInterpolated($"network {network} ({network.ParameterCount:N0} parameters), {optimizerName} lr {lr}, batch {trainer.BatchSize}, {format}{(gpu is null ? "" : ", on " + gpu.Name)}");
 
         var reports = new List<EpochReport>();
         console.Progress()
@@ -81,9 +83,10 @@ internal static class TrainCommand
             {
                 var task = ctx.AddTask("training", maxValue: (double)epochs * train.Count);
                 trainer.BatchCompleted = (_, _, done) => task.Value = (double)reports.Count * train.Count + done;
+                gpu?.Trainer.BatchCompleted = trainer.BatchCompleted;
                 for (int e = 0; e < epochs; e++)
                 {
-                    var report = trainer.TrainEpoch(train, test);
+                    var report = gpu?.Trainer.TrainEpoch(train, test) ?? trainer.TrainEpoch(train, test);
                     reports.Add(report);
                     task.Description = $"epoch {report.Epoch}/{epochs} loss {report.TrainLoss:F4} acc {report.TrainAccuracy:P1} test {report.Test!.Accuracy:P1} {report.SamplesPerSecond:N0}/s";
                 }
@@ -108,6 +111,7 @@ internal static class TrainCommand
                 ["epochs"] = epochs,
                 ["train_seconds"] = trainSeconds,
                 ["samples_per_second"] = samplesPerSecond,
+                ["epoch_seconds"] = reports.Select(x => x.Seconds).ToArray(),
                 ["train_loss"] = Inputs.JsonNumber(final.TrainLoss),
                 ["test_loss"] = Inputs.JsonNumber(final.Test.Loss),
                 ["test_accuracy"] = Inputs.JsonNumber(final.Test.Accuracy), // null for regression
