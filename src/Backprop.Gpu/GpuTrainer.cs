@@ -14,9 +14,10 @@ namespace Backprop.Gpu;
 /// <summary>
 /// Mini-batch training on an ILGPU device, step for step the CPU <see cref="Trainer{T}"/>: the same seeded
 /// shuffle (so the same batches), forward, loss, backward and optimizer step, and the same
-/// <see cref="EpochReport"/>. The data set is uploaded once; a batch is 2 + 3L − 1 kernel launches for L dense
-/// layers (gather, forward products, fused loss, input-gradient products, weight-gradient products with the
-/// update in their epilogue) and the host waits for the device once per epoch, when it reads the losses
+/// <see cref="EpochReport"/>. The data set is uploaded once; a batch is 2L + 1 kernel launches for L dense
+/// layers (L forward products, the first gathering its rows from the data set; the fused loss; L launches of
+/// input-gradient products paired with the weight-gradient products of the layer above, whose epilogue
+/// applies the optimizer step) and the host waits for the device once per epoch, when it reads the losses
 /// and copies the weights back into <see cref="Network"/>.
 /// </summary>
 public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
@@ -25,10 +26,8 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
     private readonly Random _rng;
     private readonly DeviceLayer<T>[] _layers;
     private readonly UpdateRule<T> _rule;
-    private readonly Action<KernelConfig, GemmArgs<T>> _gemm;
+    private readonly Action<KernelConfig, GemmArgs<T>, GemmArgs<T>, int> _gemm;
     private readonly Action<KernelConfig, LossArgs<T>> _loss;
-    private readonly Action<Index1D, ArrayView<T>, ArrayView<int>, int, int, ArrayView<T>> _gather;
-    private readonly MemoryBuffer1D<T, Stride1D.Dense> _x;
     private readonly int _lossThreads;
     private readonly List<MemoryBuffer> _data = [];
     private Dataset? _uploaded;
@@ -56,10 +55,8 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         _rng = new Random(Trainer<T>.ShuffleSeed(seed));
         _rule = RuleFor(optimizer, out int stateBuffers);
         _layers = [.. Blocks(network).Select(b => new DeviceLayer<T>(_accelerator, b.Dense, b.Activation, stateBuffers, batchSize))];
-        _x = _accelerator.Allocate1D<T>((long)batchSize * network.Inputs);
-        _gemm = _accelerator.LoadStreamKernel<GemmArgs<T>>(Kernels.Gemm.Kernel);
+        _gemm = _accelerator.LoadStreamKernel<GemmArgs<T>, GemmArgs<T>, int>(Kernels.Gemm.Kernel);
         _loss = _accelerator.LoadStreamKernel<LossArgs<T>>(LossKernel.Kernel);
-        _gather = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<int>, int, int, ArrayView<T>>(Gather.Kernel);
         _lossThreads = Math.Min(LossKernel.MaxThreads, (int)BitOperations.RoundUpToPowerOf2((uint)_accelerator.MaxNumThreadsPerGroup + 1) / 2);
     }
 
@@ -115,11 +112,10 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
     /// <summary>Enqueues one batch: nothing here waits for the device.</summary>
     private void Step(Dataset train, TargetEncoding encoding, int offset, int rows, int batch)
     {
-        int inputs = Network.Inputs;
-        _gather(rows * inputs, _features, _order, offset, inputs, _x.View);
-        var input = _x.View;
-        foreach (var l in _layers)
+        var input = _features;
+        for (int i = 0; i < _layers.Length; i++)
         {
+            var l = _layers[i];
             Launch(new GemmArgs<T>
             {
                 Mode = GemmArgs<T>.Forward,
@@ -128,6 +124,9 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
                 K = l.Inputs,
                 A = input,
                 B = l.W,
+                Gather = i == 0 ? 1 : 0,
+                Order = _order,
+                Offset = offset,                     // X = the batch's data rows
                 Bias = l.B,
                 Z = l.Z,
                 H = l.H,
@@ -138,63 +137,81 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         }
         _loss(new KernelConfig(1, _lossThreads), LossArguments(train, encoding, offset, rows, batch));
 
+        var rule = NextRule();
+        // dX of layer i reads W_i before the launch after it updates W_i; dW of layer i waits for the next launch.
+        GemmArgs<T>? waiting = null;
+        for (int i = _layers.Length - 1; i >= 1; i--)
+        {
+            var l = _layers[i];
+            var below = _layers[i - 1];
+            Launch(new GemmArgs<T>
+            {
+                Mode = GemmArgs<T>.InputGradient,
+                M = rows,
+                N = l.Inputs,
+                K = l.Outputs,
+                A = l.Delta,
+                B = l.W,
+                TransposeB = 1,
+                Out = below.Delta,
+                PrevZ = below.Z,
+                PrevH = below.H,
+                Activation = below.Activation,
+                Slope = below.Slope,
+            }, waiting);
+            waiting = WeightUpdate(i, rows, offset, rule);
+        }
+        Launch(WeightUpdate(0, rows, offset, rule), waiting);
+    }
+
+    /// <summary>dW = Xᵀ·Δ and db = colsum Δ of layer i, applied by the optimizer in the product's epilogue.</summary>
+    private GemmArgs<T> WeightUpdate(int i, int rows, int offset, UpdateRule<T> rule)
+    {
+        var l = _layers[i];
+        return new GemmArgs<T>
+        {
+            Mode = GemmArgs<T>.WeightUpdate,
+            M = l.Inputs,
+            N = l.Outputs,
+            K = rows,
+            TransposeA = 1,
+            A = i > 0 ? _layers[i - 1].H : _features,
+            Gather = i == 0 ? 1 : 0,
+            Order = _order,
+            Offset = offset,
+            B = l.Delta,
+            W = l.W,
+            W1 = l.W1,
+            W2 = l.W2,
+            Bias = l.B,
+            Bias1 = l.B1,
+            Bias2 = l.B2,
+            Rule = rule,
+        };
+    }
+
+    /// <summary>The optimizer's scalars for the next step, as the CPU optimizer would compute them.</summary>
+    private UpdateRule<T> NextRule()
+    {
         _steps++;
         var rule = _rule;
         rule.FirstStep = _steps == 1 ? 1 : 0;
-        if (rule.Kind == UpdateRule<T>.Adam)
+        rule.LearningRate = T.CreateChecked(Optimizer.LearningRate);
+        if (Optimizer is Adam<T> adam)
         {
             // Adam's bias corrections in double from the optimizer's own β, as Adam.Step computes them.
-            var adam = (Adam<T>)Optimizer;
-            rule.StepSize = T.CreateChecked(Optimizer.LearningRate / (1 - Math.Pow(adam.Beta1, _steps)));
+            rule.StepSize = T.CreateChecked(adam.LearningRate / (1 - Math.Pow(adam.Beta1, _steps)));
             rule.Correction2 = T.CreateChecked(Math.Sqrt(1 - Math.Pow(adam.Beta2, _steps)));
         }
-        rule.LearningRate = T.CreateChecked(Optimizer.LearningRate);
-        for (int i = _layers.Length - 1; i >= 0; i--)
-        {
-            var l = _layers[i];
-            if (i > 0)
-            {
-                var below = _layers[i - 1];
-                Launch(new GemmArgs<T>
-                {
-                    Mode = GemmArgs<T>.InputGradient,
-                    M = rows,
-                    N = l.Inputs,
-                    K = l.Outputs,
-                    A = l.Delta,
-                    B = l.W,
-                    TransposeB = 1,
-                    Out = below.Delta,
-                    PrevZ = below.Z,
-                    PrevH = below.H,
-                    Activation = below.Activation,
-                    Slope = below.Slope,
-                });
-            }
-            Launch(new GemmArgs<T>
-            {
-                Mode = GemmArgs<T>.WeightUpdate,
-                M = l.Inputs,
-                N = l.Outputs,
-                K = rows,
-                A = i > 0 ? _layers[i - 1].H : _x.View,
-                TransposeA = 1,
-                B = l.Delta,
-                W = l.W,
-                W1 = l.W1,
-                W2 = l.W2,
-                Bias = l.B,
-                Bias1 = l.B1,
-                Bias2 = l.B2,
-                Rule = rule,
-            });
-        }
+        return rule;
     }
 
-    private void Launch(GemmArgs<T> args)
+    /// <summary>One launch for one product, or for two independent ones side by side.</summary>
+    private void Launch(GemmArgs<T> args, GemmArgs<T>? with = null)
     {
-        var grid = new Index2D((args.N + Kernels.Gemm.Tile - 1) / Kernels.Gemm.Tile, (args.M + Kernels.Gemm.Tile - 1) / Kernels.Gemm.Tile);
-        _gemm(new KernelConfig(grid, new Index2D(Kernels.Gemm.Side, Kernels.Gemm.Side)), args);
+        int first = Kernels.Gemm.Tiles(args.M, args.N);
+        int tiles = first + (with is { } w ? Kernels.Gemm.Tiles(w.M, w.N) : 0);
+        _gemm(new KernelConfig(new Index2D(tiles, 1), new Index2D(Kernels.Gemm.Side, Kernels.Gemm.Side)), args, with ?? default, first);
     }
 
     private LossArgs<T> LossArguments(Dataset train, TargetEncoding encoding, int offset, int rows, int batch)
@@ -329,7 +346,6 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
     {
         foreach (var layer in _layers) layer.Dispose();
         foreach (var buffer in _data) buffer.Dispose();
-        _x.Dispose();
         _batchLoss?.Dispose();
         _batchCorrect?.Dispose();
     }

@@ -13,15 +13,33 @@ internal static class Gemm
     public const int Tile = 64, Depth = 16, Side = 16, Per = Tile / Side;
     private const int Stride = Tile + 1; // padding against shared-memory bank conflicts
 
-    public static void Kernel<T>(GemmArgs<T> g) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// Computes the tiles of up to two independent products in one launch (1-D grid: the first product's
+    /// <paramref name="firstTiles"/> tiles, then the second's), so that a layer's weight update shares a launch
+    /// with the input gradient of the layer below.
+    /// </summary>
+    public static void Kernel<T>(GemmArgs<T> first, GemmArgs<T> second, int firstTiles) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var sa = SharedMemory.Allocate<T>(Depth * Stride); // sa[k·Stride + i] = A(row0 + i, k0 + k)
         var sb = SharedMemory.Allocate<T>(Depth * Stride); // sb[k·Stride + j] = B(k0 + k, col0 + j)
         var acc = LocalMemory.Allocate<T>(Per * Per);
         var colSum = LocalMemory.Allocate<T>(Per);
+        int block = Grid.IdxX;
+        if (block < firstTiles) Product(first, block, sa, sb, acc, colSum);
+        else Product(second, block - firstTiles, sa, sb, acc, colSum);
+    }
+
+    /// <summary>Tiles of C in row-major order of tiles: how many a product needs.</summary>
+    public static int Tiles(int m, int n) => ((m + Tile - 1) / Tile) * ((n + Tile - 1) / Tile);
+
+    private static void Product<T>(GemmArgs<T> g, int block, ArrayView<T> sa, ArrayView<T> sb, ArrayView<T> acc, ArrayView<T> colSum)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int tilesAcross = (g.N + Tile - 1) / Tile;
+        int by = block / tilesAcross, bx = block - by * tilesAcross;
         int tx = Group.IdxX, ty = Group.IdxY, t = ty * Side + tx;
-        int row0 = Grid.IdxY * Tile, col0 = Grid.IdxX * Tile;
-        bool sumColumns = g.Mode == GemmArgs<T>.WeightUpdate && Grid.IdxY == 0 && ty == 0;
+        int row0 = by * Tile, col0 = bx * Tile;
+        bool sumColumns = g.Mode == GemmArgs<T>.WeightUpdate && by == 0 && ty == 0;
         for (int q = 0; q < Per * Per; q++) acc[q] = T.Zero;
         for (int q = 0; q < Per; q++) colSum[q] = T.Zero;
 
@@ -35,7 +53,11 @@ internal static class Gemm
                 else { i = e / Depth; k = e - i * Depth; }
                 int r = row0 + i, kk = k0 + k;
                 T a = T.Zero;
-                if (r < g.M && kk < g.K) a = g.TransposeA != 0 ? g.A[(long)kk * g.M + r] : g.A[(long)r * g.K + kk];
+                if (r < g.M && kk < g.K)
+                {
+                    if (g.TransposeA != 0) a = g.A[(long)(g.Gather != 0 ? g.Order[g.Offset + kk] : kk) * g.M + r];
+                    else a = g.A[(long)(g.Gather != 0 ? g.Order[g.Offset + r] : r) * g.K + kk];
+                }
                 sa[k * Stride + i] = a;
 
                 int j;

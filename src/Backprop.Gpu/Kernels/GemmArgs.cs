@@ -17,6 +17,10 @@ internal struct GemmArgs<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int TransposeA, TransposeB;   // A stored K×M (Xᵀ·Δ); B stored N×K (Δ·Wᵀ)
     public ArrayView<T> A, B;
 
+    // Gather: A is the whole data set and its batch row r is data row Order[Offset + r] (the batch X is never copied).
+    public int Gather, Offset;
+    public ArrayView<int> Order;
+
     // Forward: Z = C + b, H = σ(Z) (H unused without an activation). InputGradient: Out = C ∘ σ'(PrevZ, PrevH).
     public ArrayView<T> Bias, Z, H, Out, PrevZ, PrevH;
     public int Activation;
