@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
@@ -34,7 +35,7 @@ public sealed class GpuDevice : IDisposable
         Context? context = null;
         try
         {
-            context = Context.Create(builder => builder.Cuda());
+            context = Context.Create(builder => builder.Cuda().EnableAlgorithms()); // Algorithms: exp, log, tanh for f64 on PTX
             var devices = context.GetCudaDevices();
             if (devices.Count == 0)
             {
@@ -57,7 +58,7 @@ public sealed class GpuDevice : IDisposable
     /// </summary>
     public static GpuDevice CpuAccelerator()
     {
-        var context = Context.Create(builder => builder.CPU(new CPUDevice(4, 64, 1)));
+        var context = Context.Create(builder => builder.CPU(new CPUDevice(4, 64, 1)).EnableAlgorithms());
         return new GpuDevice(context, context.CreateCPUAccelerator(0));
     }
 

@@ -11,6 +11,9 @@ namespace Backprop.Gpu.Tests;
 /// </summary>
 public sealed class TrainerEquivalenceTests
 {
+    // One CPU accelerator for the class (its tests run one after another): the kernels compile once per precision.
+    private static readonly GpuDevice Device = GpuDevice.CpuAccelerator();
+
     private static (Network<T> Cpu, Network<T> Gpu, List<EpochReport> CpuHistory, List<EpochReport> GpuHistory) Train<T>(
         NetworkSpec spec, Dataset data, string optimizer, double lr, int batch, int epochs, double momentum = 0, double decay = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -20,8 +23,7 @@ public sealed class TrainerEquivalenceTests
         var cpuHistory = Enumerable.Range(0, epochs).Select(_ => cpuTrainer.TrainEpoch(data)).ToList();
 
         var gpu = spec.Build<T>();
-        using var device = GpuDevice.CpuAccelerator();
-        using var gpuTrainer = new GpuTrainer<T>(gpu, Optimizer<T>.Create(optimizer, lr, momentum, decay), batch, seed: 3, device);
+        using var gpuTrainer = new GpuTrainer<T>(gpu, Optimizer<T>.Create(optimizer, lr, momentum, decay), batch, seed: 3, Device);
         var gpuHistory = Enumerable.Range(0, epochs).Select(_ => gpuTrainer.TrainEpoch(data)).ToList();
         return (cpu, gpu, cpuHistory, gpuHistory);
     }
@@ -155,8 +157,7 @@ public sealed class TrainerEquivalenceTests
             labels[i] = x[2 * i] > 0 ? 1 : 0;
         }
         var data = new Dataset("halves", x, 2, labels, 2);
-        using var device = GpuDevice.CpuAccelerator();
-        using var trainer = new GpuTrainer<float>(NetworkSpec.Mlp([2, 8, 2], "tanh", "cross_entropy").Build<float>(), Optimizer<float>.Create("adam", 0.05), 30, 1, device);
+        using var trainer = new GpuTrainer<float>(NetworkSpec.Mlp([2, 8, 2], "tanh", "cross_entropy").Build<float>(), Optimizer<float>.Create("adam", 0.05), 30, 1, Device);
         var reports = Enumerable.Range(0, 8).Select(_ => trainer.TrainEpoch(data, data)).ToList();
         Assert.True(reports[^1].TrainLoss < reports[0].TrainLoss / 2, $"loss {reports[0].TrainLoss} → {reports[^1].TrainLoss}");
         Assert.True(reports[^1].Test!.Accuracy > 0.95, $"accuracy {reports[^1].Test!.Accuracy}");
@@ -166,8 +167,7 @@ public sealed class TrainerEquivalenceTests
     public void Layouts_the_fused_kernels_cannot_take_are_refused_with_a_message()
     {
         var spec = new NetworkSpec([new LayerSpec("relu"), new LayerSpec("dense") { Inputs = 2, Outputs = 2 }], "mse", Seed: 1);
-        using var device = GpuDevice.CpuAccelerator();
-        var e = Assert.Throws<BackpropException>(() => new GpuTrainer<double>(spec.Build<double>(), Optimizer<double>.Create("sgd", 0.1), 4, 1, device));
+        var e = Assert.Throws<BackpropException>(() => new GpuTrainer<double>(spec.Build<double>(), Optimizer<double>.Create("sgd", 0.1), 4, 1, Device));
         Assert.Contains("layer 0 (relu)", e.Message);
     }
 
@@ -176,8 +176,7 @@ public sealed class TrainerEquivalenceTests
     {
         var network = NetworkSpec.Mlp([2, 3, 2], "relu", "cross_entropy").Build<float>();
         var optimizer = MixedPrecision.Enable(network, Optimizer<float>.Create("sgd", 0.1), Backprop.Tensors.StorageFormat.BFloat16, null);
-        using var device = GpuDevice.CpuAccelerator();
-        var e = Assert.Throws<BackpropException>(() => new GpuTrainer<float>(network, optimizer, 4, 1, device));
+        var e = Assert.Throws<BackpropException>(() => new GpuTrainer<float>(network, optimizer, 4, 1, Device));
         Assert.Contains("mixed precision", e.Message);
     }
 }

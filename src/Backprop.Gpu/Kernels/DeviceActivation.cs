@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop.Gpu.Kernels;
 
@@ -21,6 +22,7 @@ internal static class DeviceActivation
     };
 
     /// <summary>h = σ(z).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Apply<T>(int code, T z, T slope) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (code == Sigmoid) return T.One / (T.One + T.Exp(-z));
@@ -31,6 +33,7 @@ internal static class DeviceActivation
     }
 
     /// <summary>σ'(z), from z or from h = σ(z), whichever the CPU layer uses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Derivative<T>(int code, T z, T h, T slope) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (code == Sigmoid) return h * (T.One - h);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace Backprop.Gpu.Kernels;
@@ -32,6 +33,7 @@ internal static class Gemm
     /// <summary>Tiles of C in row-major order of tiles: how many a product needs.</summary>
     public static int Tiles(int m, int n) => ((m + Tile - 1) / Tile) * ((n + Tile - 1) / Tile);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Product<T>(GemmArgs<T> g, int block, ArrayView<T> sa, ArrayView<T> sb, ArrayView<T> acc, ArrayView<T> colSum)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -125,6 +127,7 @@ internal static class Gemm
     }
 
     /// <summary>The optimizer step for element <paramref name="at"/>, reading and writing only the state the rule has.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Step<T>(UpdateRule<T> rule, ArrayView<T> w, ArrayView<T> state1, ArrayView<T> state2, long at, T gradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace Backprop.Gpu.Kernels;
@@ -102,12 +103,14 @@ internal static class LossKernel
     }
 
     /// <summary>Δ = ∂L/∂Y ∘ σ'(Z) when the last dense layer has an activation, else ∂L/∂Y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store<T>(LossArgs<T> a, long at, T gradient) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (a.Activation != DeviceActivation.None) gradient *= DeviceActivation.Derivative(a.Activation, a.Z[at], a.Y[at], a.Slope);
         a.Delta[at] = gradient;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Target<T>(LossArgs<T> a, int n, int j) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (a.Encoding == LossArgs<T>.OneHot) return a.Labels[n] == j ? T.One : T.Zero;
@@ -116,6 +119,7 @@ internal static class LossKernel
     }
 
     /// <summary>Metrics.Predict: the largest output (the first of equals), or one output against its threshold.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Predict<T>(LossArgs<T> a, long row) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (a.Outputs == 1) return a.Y[row] > a.Threshold ? 1 : 0;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop.Gpu.Kernels;
 
@@ -18,6 +19,7 @@ internal struct UpdateRule<T> where T : unmanaged, IFloatingPointIeee754<T>
     public T OneMinusBeta1, OneMinusBeta2;
 
     /// <summary>Returns the new weight; s1, s2 are the weight's optimizer state (velocity, or Adam's m and v).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly T Apply(T w, T g, ref T s1, ref T s2)
     {
         if (Kind == Adam)
