@@ -6,8 +6,10 @@ namespace Backprop.Gpu.Kernels;
 
 /// <summary>
 /// A shared-memory tiled product: each group of 16×16 threads computes a 64×64 block of C, each thread a
-/// 4×4 sub-block held in registers, stepping through the depth 16 at a time. Tiles are loaded so that
-/// neighbouring threads read neighbouring addresses whichever operand is transposed.
+/// 4×4 sub-block (rows ty + 16i, columns tx + 16j) held in sixteen named registers, stepping through the
+/// depth 16 at a time. Tiles are loaded so that neighbouring threads read neighbouring addresses whichever
+/// operand is transposed. (Named scalars, not a local array: ILGPU does not unroll the loops, and an array
+/// would live in local memory, one load and store per multiply-add.)
 /// </summary>
 internal static class Gemm
 {
@@ -23,18 +25,16 @@ internal static class Gemm
     {
         var sa = SharedMemory.Allocate<T>(Depth * Stride); // sa[k·Stride + i] = A(row0 + i, k0 + k)
         var sb = SharedMemory.Allocate<T>(Depth * Stride); // sb[k·Stride + j] = B(k0 + k, col0 + j)
-        var acc = LocalMemory.Allocate<T>(Per * Per);
-        var colSum = LocalMemory.Allocate<T>(Per);
         int block = Grid.IdxX;
-        if (block < firstTiles) Product(first, block, sa, sb, acc, colSum);
-        else Product(second, block - firstTiles, sa, sb, acc, colSum);
+        if (block < firstTiles) Product(first, block, sa, sb);
+        else Product(second, block - firstTiles, sa, sb);
     }
 
     /// <summary>Tiles of C in row-major order of tiles: how many a product needs.</summary>
     public static int Tiles(int m, int n) => ((m + Tile - 1) / Tile) * ((n + Tile - 1) / Tile);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Product<T>(GemmArgs<T> g, int block, ArrayView<T> sa, ArrayView<T> sb, ArrayView<T> acc, ArrayView<T> colSum)
+    private static void Product<T>(GemmArgs<T> g, int block, ArrayView<T> sa, ArrayView<T> sb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int tilesAcross = (g.N + Tile - 1) / Tile;
@@ -42,8 +42,11 @@ internal static class Gemm
         int tx = Group.IdxX, ty = Group.IdxY, t = ty * Side + tx;
         int row0 = by * Tile, col0 = bx * Tile;
         bool sumColumns = g.Mode == GemmArgs<T>.WeightUpdate && by == 0 && ty == 0;
-        for (int q = 0; q < Per * Per; q++) acc[q] = T.Zero;
-        for (int q = 0; q < Per; q++) colSum[q] = T.Zero;
+        T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
+        T c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
+        T c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c23 = T.Zero;
+        T c30 = T.Zero, c31 = T.Zero, c32 = T.Zero, c33 = T.Zero;
+        T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero; // colsum Δ, for the bias gradient
 
         for (int k0 = 0; k0 < g.K; k0 += Depth)
         {
@@ -74,56 +77,60 @@ internal static class Gemm
             Group.Barrier();
             for (int k = 0; k < Depth; k++)
             {
-                for (int ii = 0; ii < Per; ii++)
+                int ka = k * Stride + ty, kb = k * Stride + tx;
+                T a0 = sa[ka], a1 = sa[ka + Side], a2 = sa[ka + 2 * Side], a3 = sa[ka + 3 * Side];
+                T b0 = sb[kb], b1 = sb[kb + Side], b2 = sb[kb + 2 * Side], b3 = sb[kb + 3 * Side];
+                c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+                if (sumColumns)
                 {
-                    T a = sa[k * Stride + ty + ii * Side];
-                    for (int jj = 0; jj < Per; jj++) acc[ii * Per + jj] += a * sb[k * Stride + tx + jj * Side];
+                    s0 += b0; s1 += b1; s2 += b2; s3 += b3;
                 }
-            }
-            if (sumColumns)
-            {
-                for (int k = 0; k < Depth; k++)
-                    for (int jj = 0; jj < Per; jj++) colSum[jj] += sb[k * Stride + tx + jj * Side];
             }
             Group.Barrier();
         }
 
-        for (int ii = 0; ii < Per; ii++)
-        {
-            int r = row0 + ty + ii * Side;
-            if (r >= g.M) continue;
-            for (int jj = 0; jj < Per; jj++)
-            {
-                int c = col0 + tx + jj * Side;
-                if (c >= g.N) continue;
-                long at = (long)r * g.N + c;
-                T v = acc[ii * Per + jj];
-                if (g.Mode == GemmArgs<T>.Forward)
-                {
-                    T z = v + g.Bias[c];                                   // Z = X·W + b
-                    g.Z[at] = z;
-                    if (g.Activation != DeviceActivation.None) g.H[at] = DeviceActivation.Apply(g.Activation, z, g.Slope); // H = σ(Z)
-                }
-                else if (g.Mode == GemmArgs<T>.InputGradient)
-                {
-                    T d = g.Activation == DeviceActivation.None ? T.One : DeviceActivation.Derivative(g.Activation, g.PrevZ[at], g.PrevH[at], g.Slope);
-                    g.Out[at] = v * d;                                     // Δ₋₁ = (Δ·Wᵀ) ∘ σ'(Z₋₁)
-                }
-                else
-                {
-                    g.W[at] = Step(g.Rule, g.W, g.W1, g.W2, at, v);        // W ← step(W, Xᵀ·Δ)
-                }
-            }
-        }
+        int r0 = row0 + ty, q0 = col0 + tx;
+        Finish(g, r0, q0, c00); Finish(g, r0, q0 + Side, c01); Finish(g, r0, q0 + 2 * Side, c02); Finish(g, r0, q0 + 3 * Side, c03);
+        r0 += Side;
+        Finish(g, r0, q0, c10); Finish(g, r0, q0 + Side, c11); Finish(g, r0, q0 + 2 * Side, c12); Finish(g, r0, q0 + 3 * Side, c13);
+        r0 += Side;
+        Finish(g, r0, q0, c20); Finish(g, r0, q0 + Side, c21); Finish(g, r0, q0 + 2 * Side, c22); Finish(g, r0, q0 + 3 * Side, c23);
+        r0 += Side;
+        Finish(g, r0, q0, c30); Finish(g, r0, q0 + Side, c31); Finish(g, r0, q0 + 2 * Side, c32); Finish(g, r0, q0 + 3 * Side, c33);
         if (sumColumns)
         {
-            for (int jj = 0; jj < Per; jj++)
-            {
-                int c = col0 + tx + jj * Side;
-                if (c >= g.N) continue;
-                g.Bias[c] = Step(g.Rule, g.Bias, g.Bias1, g.Bias2, c, colSum[jj]); // b ← step(b, colsum Δ)
-            }
+            UpdateBias(g, q0, s0); UpdateBias(g, q0 + Side, s1); UpdateBias(g, q0 + 2 * Side, s2); UpdateBias(g, q0 + 3 * Side, s3);
         }
+    }
+
+    /// <summary>The epilogue for element (r, c) of C = <paramref name="v"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish<T>(GemmArgs<T> g, int r, int c, T v) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (r >= g.M || c >= g.N) return;
+        long at = (long)r * g.N + c;
+        if (g.Mode == GemmArgs<T>.Forward)
+        {
+            T z = v + g.Bias[c];                                                        // Z = X·W + b
+            g.Z[at] = z;
+            if (g.Activation != DeviceActivation.None) g.H[at] = DeviceActivation.Apply(g.Activation, z, g.Slope); // H = σ(Z)
+        }
+        else if (g.Mode == GemmArgs<T>.InputGradient)
+        {
+            T d = g.Activation == DeviceActivation.None ? T.One : DeviceActivation.Derivative(g.Activation, g.PrevZ[at], g.PrevH[at], g.Slope);
+            g.Out[at] = v * d;                                                          // Δ₋₁ = (Δ·Wᵀ) ∘ σ'(Z₋₁)
+        }
+        else g.W[at] = Step(g.Rule, g.W, g.W1, g.W2, at, v);                           // W ← step(W, Xᵀ·Δ)
+    }
+
+    /// <summary>b ← step(b, colsum Δ) for column c (weight-update products, first row of tiles only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateBias<T>(GemmArgs<T> g, int c, T sum) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (c < g.N) g.Bias[c] = Step(g.Rule, g.Bias, g.Bias1, g.Bias2, c, sum);
     }
 
     /// <summary>The optimizer step for element <paramref name="at"/>, reading and writing only the state the rule has.</summary>
