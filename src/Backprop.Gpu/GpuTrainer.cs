@@ -29,6 +29,9 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
     private readonly Action<KernelConfig, GemmArgs<T>, GemmArgs<T>, int> _gemm;
     private readonly Action<KernelConfig, LossArgs<T>> _loss;
     private readonly int _lossThreads;
+    private readonly MemoryBuffer1D<T, Stride1D.Dense> _stub;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _indexStub;
+    private readonly GemmArgs<T> _blank;
     private readonly List<MemoryBuffer> _data = [];
     private Dataset? _uploaded;
     private ArrayView<T> _features, _targets;
@@ -56,6 +59,15 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         _rule = RuleFor(optimizer, out int stateBuffers);
         _layers = [.. Blocks(network).Select(b => new DeviceLayer<T>(_accelerator, b.Dense, b.Activation, stateBuffers, batchSize))];
         _gemm = _accelerator.LoadStreamKernel<GemmArgs<T>, GemmArgs<T>, int>(Kernels.Gemm.Kernel);
+        // Every view a product does not use points at a 1-element stub rather than at nothing.
+        _stub = _accelerator.Allocate1D<T>(1);
+        _indexStub = _accelerator.Allocate1D<int>(1);
+        var v = _stub.View;
+        _blank = new GemmArgs<T>
+        {
+            A = v, B = v, Bias = v, Z = v, H = v, Out = v, PrevZ = v, PrevH = v, W = v, W1 = v, W2 = v, Bias1 = v, Bias2 = v,
+            Order = _indexStub.View,
+        };
         _loss = _accelerator.LoadStreamKernel<LossArgs<T>>(LossKernel.Kernel);
         _lossThreads = Math.Min(LossKernel.MaxThreads, (int)BitOperations.RoundUpToPowerOf2((uint)_accelerator.MaxNumThreadsPerGroup + 1) / 2);
     }
@@ -116,7 +128,7 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         for (int i = 0; i < _layers.Length; i++)
         {
             var l = _layers[i];
-            Launch(new GemmArgs<T>
+            Launch(_blank with
             {
                 Mode = GemmArgs<T>.Forward,
                 M = rows,
@@ -144,7 +156,7 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         {
             var l = _layers[i];
             var below = _layers[i - 1];
-            Launch(new GemmArgs<T>
+            Launch(_blank with
             {
                 Mode = GemmArgs<T>.InputGradient,
                 M = rows,
@@ -168,7 +180,7 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
     private GemmArgs<T> WeightUpdate(int i, int rows, int offset, UpdateRule<T> rule)
     {
         var l = _layers[i];
-        return new GemmArgs<T>
+        return _blank with
         {
             Mode = GemmArgs<T>.WeightUpdate,
             M = l.Inputs,
@@ -211,7 +223,7 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
     {
         int first = Kernels.Gemm.Tiles(args.M, args.N);
         int tiles = first + (with is { } w ? Kernels.Gemm.Tiles(w.M, w.N) : 0);
-        _gemm(new KernelConfig(new Index2D(tiles, 1), new Index2D(Kernels.Gemm.Side, Kernels.Gemm.Side)), args, with ?? default, first);
+        _gemm(new KernelConfig(new Index2D(tiles, 1), new Index2D(Kernels.Gemm.Side, Kernels.Gemm.Side)), args, with ?? _blank, first);
     }
 
     private LossArgs<T> LossArguments(Dataset train, TargetEncoding encoding, int offset, int rows, int batch)
@@ -348,5 +360,7 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         foreach (var buffer in _data) buffer.Dispose();
         _batchLoss?.Dispose();
         _batchCorrect?.Dispose();
+        _stub.Dispose();
+        _indexStub.Dispose();
     }
 }
