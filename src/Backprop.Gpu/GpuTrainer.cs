@@ -65,7 +65,19 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         var v = _stub.View;
         _blank = new GemmArgs<T>
         {
-            A = v, B = v, Bias = v, Z = v, H = v, Out = v, PrevZ = v, PrevH = v, W = v, W1 = v, W2 = v, Bias1 = v, Bias2 = v,
+            A = v,
+            B = v,
+            Bias = v,
+            Z = v,
+            H = v,
+            Out = v,
+            PrevZ = v,
+            PrevH = v,
+            W = v,
+            W1 = v,
+            W2 = v,
+            Bias1 = v,
+            Bias2 = v,
             Order = _indexStub.View,
         };
         _loss = _accelerator.LoadStreamKernel<LossArgs<T>>(LossKernel.Kernel);
