@@ -30,13 +30,13 @@ for b in 1 128 512 4096; do
   if [ "$b" = 1 ]; then extra=(--limit 20000 --epochs 2 --lr 0.01); examples=20000; else extra=(--epochs 3 --lr 0.1); examples=60000; fi
   "$backprop" train --device gpu "${mlp[@]}" --batch "$b" "${extra[@]}" --json 2>>"$out/backprop.log" | tail -n 1 \
     | python3 -c "import json,sys; r=json.load(sys.stdin); r.update(batch=$b, examples=$examples); print(json.dumps(r))" \
-    | tee -a "$out/backprop.jsonl"
+    | tee -a "$out/backprop.jsonl" || echo "batch $b failed: see $out/backprop.log" >&2
 done
 
 for device in gpu cpu; do
   "$backprop" train --device "$device" "${mlp[@]}" --batch 128 --epochs 10 --lr 0.1 --json 2>>"$out/backprop.log" | tail -n 1 \
     | python3 -c "import json,sys; r=json.load(sys.stdin); r.update(device='$device'); print(json.dumps(r))" \
-    | tee -a "$out/accuracy.jsonl"
+    | tee -a "$out/accuracy.jsonl" || echo "--device $device failed: see $out/backprop.log" >&2
 done
 
 python3 bench/gpu/table.py "$out" | tee "$out/table.md"
