@@ -27,12 +27,13 @@ internal static class TrainCommand
     private static readonly Option<int?> Limit = new("--limit") { Description = "train on the first N examples only" };
     private static readonly Option<string?> History = new("--history") { Description = "write the loss and accuracy of every epoch to this CSV file" };
     private static readonly Option<string?> Plot = new("--plot") { Description = "draw the loss (and accuracy) per epoch into this picture (.png or .svg)" };
+    private static readonly Option<string> Device = new("--device") { Description = "cpu, gpu (CUDA through ILGPU) or auto (the GPU when there is one)", DefaultValueFactory = _ => "cpu" };
 
     public static Command Create()
     {
         var command = new Command("train", "Train a network with mini-batch gradient descent (train loss and accuracy are running averages over each epoch).");
         Network.AddTo(command);
-        foreach (var option in new Option[] { OptimizerName, LearningRate, Momentum, WeightDecay, Epochs, Threads, Precision, LossScale, Limit, History, Plot })
+        foreach (var option in new Option[] { OptimizerName, LearningRate, Momentum, WeightDecay, Epochs, Threads, Precision, LossScale, Limit, History, Plot, Device })
             command.Options.Add(option);
         TrainCheckpoint.AddTo(command);
         command.SetAction(r =>
@@ -83,8 +84,11 @@ internal static class TrainCommand
         LossScaledOptimizer<T>? scaled = null;
         if (precision.IsMixed) optimizer = scaled = MixedPrecision.Enable(network, optimizer, precision.Storage, r.GetValue(LossScale));
         var trainer = new Trainer<T>(network, optimizer, r.GetValue(Network.Batch), seed);
+        using var gpu = TrainDevice<T>.Open(r.GetValue(Device)!, network, optimizer, trainer.BatchSize, seed, precision.IsMixed); // null: the CPU
         int epochs = r.GetValue(Epochs) ?? (Array.IndexOf(Synthetic.Names, dataName) >= 0 ? 300 : 10);
         if (epochs < 1) throw new BackpropException($"--epochs must be at least 1, got {epochs}");
+        if (gpu is not null && r.GetValue<string?>("--checkpoint") is not null)
+            throw new BackpropException("--checkpoint needs --device cpu: the GPU trainer keeps its state on the device");
         var checkpoint = TrainCheckpoint.Open(r, trainer, train, epochs); // restores the trainer with --resume
         using var interrupt = new Interrupt();
 
@@ -94,7 +98,7 @@ internal static class TrainCommand
         string format = precision.IsMixed
             ? $"{precision.Name} storage, float32 master weights, loss scale {r.GetValue(LossScale) ?? MixedPrecision.DefaultLossScale(precision.Storage)}"
             : precision.Name;
-        console.MarkupLineInterpolated($"network {network} ({network.ParameterCount:N0} parameters), {optimizerName} lr {lr}, batch {trainer.BatchSize}, {format}");
+        console.MarkupLineInterpolated($"network {network} ({network.ParameterCount:N0} parameters), {optimizerName} lr {lr}, batch {trainer.BatchSize}, {format}{(gpu is null ? "" : ", on " + gpu.Name)}");
 
         var reports = checkpoint?.History ?? [];
         console.Progress()
@@ -108,12 +112,16 @@ internal static class TrainCommand
                     task.Value = (double)reports.Count * train.Count + done;
                     checkpoint?.AfterBatch(b);
                 };
+                gpu?.Trainer.BatchCompleted = (_, _, done) => task.Value = (double)reports.Count * train.Count + done;
                 for (int e = reports.Count; e < epochs; e++)
                 {
-                    // Ctrl+C or SIGTERM: stop after the batch at hand (null), keep what is done.
-                    if (trainer.TrainEpoch(train, test, interrupt.Token) is not { } report) break;
+                    // Ctrl+C or SIGTERM: stop after the batch at hand (null), keep what is done. The GPU trainer
+                    // runs an epoch on the device without a host wait per batch, so it stops between epochs.
+                    var report = gpu is not null ? gpu.Trainer.TrainEpoch(train, test) : trainer.TrainEpoch(train, test, interrupt.Token);
+                    if (report is null) break;
                     reports.Add(report);
                     checkpoint?.Save();
+                    if (gpu is not null && interrupt.Requested) break;
                     task.Description = classification
                         ? $"epoch {report.Epoch}/{epochs} loss {report.TrainLoss:F4} acc {report.TrainAccuracy:P1} test {report.Test!.Accuracy:P1} {report.SamplesPerSecond:N0}/s"
                         : $"epoch {report.Epoch}/{epochs} loss {report.TrainLoss:F4} test loss {report.Test!.Loss:F4} {report.SamplesPerSecond:N0}/s";
@@ -158,6 +166,7 @@ internal static class TrainCommand
                 ["epochs"] = epochs,
                 ["train_seconds"] = trainSeconds,
                 ["samples_per_second"] = samplesPerSecond,
+                ["epoch_seconds"] = reports.Select(x => x.Seconds).ToArray(),
                 ["train_loss"] = Inputs.JsonNumber(final.TrainLoss),
                 ["test_loss"] = Inputs.JsonNumber(final.Test.Loss),
                 ["test_accuracy"] = classification ? Inputs.JsonNumber(final.Test.Accuracy) : null,

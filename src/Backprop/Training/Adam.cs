@@ -14,6 +14,15 @@ public sealed class Adam<T>(double learningRate, double beta1 = 0.9, double beta
     private T[][]? _m, _v;
     private int _t;
 
+    /// <summary>β₁, the decay of the first moment.</summary>
+    public double Beta1 { get; } = beta1;
+    /// <summary>β₂, the decay of the second moment.</summary>
+    public double Beta2 { get; } = beta2;
+    /// <summary>ε, added to √v.</summary>
+    public double Epsilon { get; } = epsilon;
+    /// <summary>λ, L2 weight decay added to the gradient.</summary>
+    public double WeightDecay { get; } = weightDecay;
+
     internal override void WriteState(IO.StateWriter writer)
     {
         writer.Write("adam");
@@ -50,9 +59,9 @@ public sealed class Adam<T>(double learningRate, double beta1 = 0.9, double beta
         _m ??= [.. parameters.Select(p => new Matrix<T>(p.Value.Rows, p.Value.Cols).Data)];
         _v ??= [.. parameters.Select(p => new Matrix<T>(p.Value.Rows, p.Value.Cols).Data)];
         _t++;
-        T b1 = T.CreateChecked(beta1), b2 = T.CreateChecked(beta2), eps = T.CreateChecked(epsilon), decay = T.CreateChecked(weightDecay);
-        T stepSize = T.CreateChecked(LearningRate / (1 - Math.Pow(beta1, _t)));
-        T correction2 = T.CreateChecked(Math.Sqrt(1 - Math.Pow(beta2, _t)));
+        T b1 = T.CreateChecked(Beta1), b2 = T.CreateChecked(Beta2), eps = T.CreateChecked(Epsilon), decay = T.CreateChecked(WeightDecay);
+        T stepSize = T.CreateChecked(LearningRate / (1 - Math.Pow(Beta1, _t)));
+        T correction2 = T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _t)));
         for (int i = 0; i < parameters.Count; i++)
         {
             var w = parameters[i].Value.Span;
