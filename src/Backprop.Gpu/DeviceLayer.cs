@@ -23,8 +23,8 @@ internal sealed class DeviceLayer<T> : IDisposable where T : unmanaged, IFloatin
         Slope = T.CreateChecked(activation is LeakyRelu<T> leaky ? leaky.Slope : 0);
         W = Allocate(accelerator, Inputs * Outputs);
         B = Allocate(accelerator, Outputs);
-        W.CopyFromCPU(dense.Weights.Value.Data.AsSpan(0, Inputs * Outputs));
-        B.CopyFromCPU(dense.Bias.Value.Data.AsSpan(0, Outputs));
+        W.CopyFromCPU(dense.Weights.Value.Span);
+        B.CopyFromCPU(dense.Bias.Value.Span);
         // Optimizer state starts at zero, as the CPU optimizers' does; a rule without state gets 1-element stand-ins.
         W1 = Zeros(accelerator, stateBuffers >= 1 ? Inputs * Outputs : 1);
         W2 = Zeros(accelerator, stateBuffers >= 2 ? Inputs * Outputs : 1);
@@ -55,8 +55,8 @@ internal sealed class DeviceLayer<T> : IDisposable where T : unmanaged, IFloatin
     /// <summary>Copies W and b back into the CPU network's parameters.</summary>
     public void Download()
     {
-        W.CopyToCPU(Dense.Weights.Value.Data.AsSpan(0, Inputs * Outputs));
-        B.CopyToCPU(Dense.Bias.Value.Data.AsSpan(0, Outputs));
+        W.CopyToCPU(Dense.Weights.Value.Span);
+        B.CopyToCPU(Dense.Bias.Value.Span);
     }
 
     private ArrayView<T> Allocate(Accelerator accelerator, long length)

@@ -27,10 +27,10 @@ public sealed class Adam<T>(double learningRate, double beta1 = 0.9, double beta
     {
         writer.Write("adam");
         writer.Write(LearningRate);
-        writer.Write(beta1);
-        writer.Write(beta2);
-        writer.Write(epsilon);
-        writer.Write(weightDecay);
+        writer.Write(Beta1);
+        writer.Write(Beta2);
+        writer.Write(Epsilon);
+        writer.Write(WeightDecay);
         writer.Write(_t);
         WriteBuffers(writer, _m);
         WriteBuffers(writer, _v);
@@ -40,10 +40,10 @@ public sealed class Adam<T>(double learningRate, double beta1 = 0.9, double beta
     {
         ExpectKind(reader, "adam");
         double lr = reader.ReadDouble();
-        Expect(reader, "beta1", reader.ReadDouble(), beta1);
-        Expect(reader, "beta2", reader.ReadDouble(), beta2);
-        Expect(reader, "epsilon", reader.ReadDouble(), epsilon);
-        Expect(reader, "weight decay", reader.ReadDouble(), weightDecay);
+        Expect(reader, "beta1", reader.ReadDouble(), Beta1);
+        Expect(reader, "beta2", reader.ReadDouble(), Beta2);
+        Expect(reader, "epsilon", reader.ReadDouble(), Epsilon);
+        Expect(reader, "weight decay", reader.ReadDouble(), WeightDecay);
         int t = reader.ReadInt32();
         if (t < 0) throw reader.Corrupt($"Adam step count {t}");
         var m = ReadBuffers(reader, parameters, "first moment");
