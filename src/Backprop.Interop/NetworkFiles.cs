@@ -26,8 +26,12 @@ public static class NetworkFiles
         return loss is null ? spec : spec with { Loss = loss };
     }
 
-    /// <summary>A network from a file's bytes, by content; <paramref name="source"/> names it in errors.</summary>
-    internal static NetworkSpec Parse(byte[] bytes, string source, string? activation = null) => ByContent(bytes, source) switch
+    /// <summary>A network from a file's bytes (JSON, ONNX or safetensors), by content; <paramref name="source"/> names it in errors.</summary>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="source">What errors call the file, such as its name.</param>
+    /// <param name="activation">The activation between dense layers of a safetensors file without our metadata.</param>
+    /// <exception cref="BackpropException">The bytes are no valid network; the message names the problem.</exception>
+    public static NetworkSpec Parse(byte[] bytes, string source, string? activation = null) => ByContent(bytes, source) switch
     {
         NetworkFormat.Json => NetworkJson.Parse(System.Text.Encoding.UTF8.GetString(bytes), source),
         NetworkFormat.Safetensors => NetworkSafetensors.Read(bytes, source, activation),

@@ -254,6 +254,49 @@ public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Equal("tanh", state.GetProperty("activation").GetString());
     }
 
+    [Theory]
+    [InlineData("onnx")]
+    [InlineData("safetensors")]
+    [InlineData("json")]
+    public async Task Network_upload_of_any_format_gives_the_gradients_of_grad(string format)
+    {
+        // The article's network written as the format (float64, so every weight survives), uploaded as bytes.
+        var example = Explain.Examples.Load("article1");
+        string file = Path.Combine(Path.GetTempPath(), $"serve-upload-{Guid.NewGuid():N}.{format}");
+        try
+        {
+            Interop.NetworkFiles.Write(example.Network, file, Interop.NetworkFiles.ParseFormat(format), float64: true);
+            static string Csv(double[][] rows) => string.Join("\n", rows.Select(r => string.Join(",", r.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
+            string id = await NewSession();
+            var body = JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["network_base64"] = Convert.ToBase64String(File.ReadAllBytes(file)),
+                ["network_name"] = $"article1.{format}",
+                ["inputs"] = Csv(example.X),
+                ["targets"] = Csv(example.T),
+            });
+            var response = await _http.PostAsync($"api/s/{id}/network", Json(body));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            AssertEqualsReference(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement, Reference.Of("article1"));
+
+            var bad = await _http.PostAsync($"api/s/{id}/network", Json(JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["network_base64"] = Convert.ToBase64String(File.ReadAllBytes(file)[..^7]),
+                ["network_name"] = $"cut.{format}",
+                ["inputs"] = Csv(example.X),
+                ["targets"] = Csv(example.T),
+            })));
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            string error = JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
+            Assert.Contains($"cut.{format}", error);
+            Assert.DoesNotContain('\n', error);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     internal static Model.NetworkSpec WithWeight(Model.NetworkSpec spec, int denseIndex, int row, int col, double value)
     {
         var dense = spec.Layers.Where(l => l.Type == "dense").ElementAt(denseIndex);

@@ -55,7 +55,10 @@ internal static class Endpoints
         api.MapPost("/s/{id}/network", (HttpContext c, string id) => WithSession(sessions, c, id, async s =>
         {
             var u = await Body.Json<NetworkUpload>(c);
-            return State(s.SetProblem(ProblemSources.NetworkUpload(u.Network ?? "", u.Inputs ?? "", u.Targets ?? "")));
+            var problem = u.NetworkBase64 is { } encoded
+                ? ProblemSources.NetworkUpload(Base64(encoded), u.NetworkName ?? "network", u.Inputs ?? "", u.Targets ?? "")
+                : ProblemSources.NetworkUpload(u.Network ?? "", u.Inputs ?? "", u.Targets ?? "");
+            return State(s.SetProblem(problem));
         }));
         api.MapGet("/s/{id}/paths", (HttpContext c, string id) => WithSession(sessions, c, id, s =>
         {
@@ -95,6 +98,12 @@ internal static class Endpoints
     private static bool Synthetic(string name) => Array.IndexOf(Data.Synthetic.Names, name) >= 0;
 
     private static IResult State(string json) => Results.Text(json, Json);
+
+    private static byte[] Base64(string text)
+    {
+        try { return Convert.FromBase64String(text); }
+        catch (FormatException) { throw new BackpropException("uploaded network: network_base64 is not valid base64"); }
+    }
 
     /// <summary>Runs <paramref name="action"/> with the tab's state, one request of that tab at a time.</summary>
     private static async Task<IResult> WithSession(SessionStore sessions, HttpContext c, string id, Func<Session, Task<IResult>> action)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Backprop.Serve.Api;
 
 /// <summary>
@@ -9,5 +11,12 @@ internal sealed record LoadRequest(string Example, string? Layers = null, string
     public const string DefaultLayers = "64-64", DefaultActivation = "relu", DefaultLoss = "cross_entropy";
 }
 
-/// <summary>POST /api/s/{id}/network: a network file (its JSON text) with its batch as CSV texts.</summary>
-internal sealed record NetworkUpload(string Network, string Inputs, string Targets);
+/// <summary>
+/// POST /api/s/{id}/network: a network file with its batch as CSV texts. The file is either <c>network</c>, the
+/// JSON text, or <c>network_base64</c>, the bytes of a JSON, ONNX or safetensors file (recognised by content, as
+/// the CLI's --network) with <c>network_name</c> naming it in errors.
+/// </summary>
+internal sealed record NetworkUpload(
+    string? Network, string Inputs, string Targets,
+    [property: JsonPropertyName("network_base64")] string? NetworkBase64 = null,
+    [property: JsonPropertyName("network_name")] string? NetworkName = null);

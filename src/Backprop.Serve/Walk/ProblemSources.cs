@@ -60,9 +60,15 @@ internal static class ProblemSources
     }
 
     /// <summary>A network file with its inputs and targets (CSV), as <c>grad --network --inputs --targets</c> reads them.</summary>
-    public static Problem NetworkUpload(string networkJson, string inputs, string targets)
+    public static Problem NetworkUpload(string networkJson, string inputs, string targets) =>
+        NetworkUpload(NetworkJson.Parse(networkJson, "uploaded network"), inputs, targets);
+
+    /// <summary>A network file of any format (JSON, ONNX, safetensors, by content) with its inputs and targets (CSV).</summary>
+    public static Problem NetworkUpload(byte[] network, string name, string inputs, string targets) =>
+        NetworkUpload(Interop.NetworkFiles.Parse(network, $"uploaded {name}"), inputs, targets);
+
+    private static Problem NetworkUpload(NetworkSpec spec, string inputs, string targets)
     {
-        var spec = NetworkJson.Parse(networkJson, "uploaded network");
         var x = Csv.Parse(new StringReader(inputs), "uploaded inputs");
         Problem.CheckWalkSize(spec, x.Length);
         var t = Csv.Parse(new StringReader(targets), "uploaded targets");

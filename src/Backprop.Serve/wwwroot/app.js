@@ -363,9 +363,13 @@ function wire() {
 async function uploadNetwork() {
   const files = ['upload-network', 'upload-inputs', 'upload-targets'].map((id) => $(id).files[0]);
   if (files.some((f) => !f)) return; // waits for all three
-  const [network, inputs, targets] = await Promise.all(files.map((f) => f.text()));
+  // The network travels as bytes (JSON, ONNX or safetensors; the server tells them apart by content).
+  const [bytes, inputs, targets] = await Promise.all([files[0].arrayBuffer(), files[1].text(), files[2].text()]);
+  let binary = '';
+  const view = new Uint8Array(bytes);
+  for (let i = 0; i < view.length; i += 0x8000) binary += String.fromCharCode(...view.subarray(i, i + 0x8000));
   page.step = 0;
-  render(await call('network', post({ network, inputs, targets })));
+  render(await call('network', post({ network_base64: btoa(binary), network_name: files[0].name, inputs, targets })));
 }
 
 async function start() {
