@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Backprop;
+using Backprop.Cli;
 using Backprop.Cli.Commands;
 
 var root = new RootCommand("backprop: batch backpropagation in matrix form, fast and visible.")
@@ -21,7 +22,7 @@ try
 catch (BackpropException e)
 {
     // Bad input: one line that names the problem, never a stack trace.
-    Console.Error.WriteLine($"backprop: error: {e.Message}");
+    Console.Error.WriteLine($"backprop: error: {OptionNames.Describe(e)}");
     return 1;
 }
 catch (OutOfMemoryException)

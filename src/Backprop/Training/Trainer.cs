@@ -31,7 +31,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public Trainer(Network<T> network, Optimizer<T> optimizer, int batchSize, int seed)
     {
-        if (batchSize < 1) throw new BackpropException($"--batch must be at least 1, got {batchSize}");
+        if (batchSize < 1) throw new BackpropException("batch size", $"batch size must be at least 1, got {batchSize}");
         Network = network;
         Optimizer = optimizer;
         BatchSize = batchSize;
@@ -69,7 +69,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             Batcher.Fill(train, indices, encoding, _x, _t, Network.Outputs);
             double loss = Network.ComputeGradients(_x, _t);
             if (!double.IsFinite(loss))
-                throw new BackpropException($"epoch {_epoch}, batch {b + 1}: the loss is {loss}; training diverged (try a smaller --lr)");
+                throw new BackpropException("learning rate", $"epoch {_epoch}, batch {b + 1}: the loss is {loss}; training diverged (try a smaller learning rate)");
             Optimizer.Step(_parameters);
             lossSum += Network.Loss.SumOverRows(loss, indices.Length);
             if (train.IsClassification) correct += Metrics.CountCorrect(Network.Output!, train, indices, Network.Loss.Name);
