@@ -36,16 +36,16 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
 
     public static int MR(GemmKernelKind kind) => kind switch
     {
-        GemmKernelKind.Avx512 => GemmKernelAvx512<T>.MR,
-        GemmKernelKind.Avx2 => GemmKernelAvx2<T>.MR,
-        _ => GemmKernelVector<T>.MR,
+        GemmKernelKind.Avx512 => GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.MR,
+        GemmKernelKind.Avx2 => GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.MR,
+        _ => GemmKernel<T, Vector<T>, PortableVectors<T>>.MR,
     };
 
     public static int NR(GemmKernelKind kind) => kind switch
     {
-        GemmKernelKind.Avx512 => GemmKernelAvx512<T>.NR,
-        GemmKernelKind.Avx2 => GemmKernelAvx2<T>.NR,
-        _ => GemmKernelVector<T>.NR,
+        GemmKernelKind.Avx512 => GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.NR,
+        GemmKernelKind.Avx2 => GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.NR,
+        _ => GemmKernel<T, Vector<T>, PortableVectors<T>>.NR,
     };
 
     /// <summary>Runs the product, then the epilogue on each finished block, on up to <paramref name="threads"/> threads.</summary>
@@ -168,9 +168,9 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
     {
         switch (kind)
         {
-            case GemmKernelKind.Avx512: GemmKernelAvx512<T>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
-            case GemmKernelKind.Avx2: GemmKernelAvx2<T>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
-            default: GemmKernelVector<T>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
+            case GemmKernelKind.Avx512: GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
+            case GemmKernelKind.Avx2: GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
+            default: GemmKernel<T, Vector<T>, PortableVectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
         }
     }
 }
