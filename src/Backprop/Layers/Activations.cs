@@ -18,10 +18,7 @@ public sealed class Sigmoid<T> : Activation<T> where T : unmanaged, IFloatingPoi
     public override string Type => "sigmoid";
     protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => TensorPrimitives.Sigmoid(z, h);
 
-    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = h[i] * (T.One - h[i]);
-    }
+    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d) => Elementwise.TimesOneMinus(h, d);
 }
 
 /// <summary>σ(z) = tanh z; σ'(z) = 1 − tanh² z.</summary>
@@ -30,10 +27,7 @@ public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointI
     public override string Type => "tanh";
     protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => TensorPrimitives.Tanh(z, h);
 
-    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = T.One - h[i] * h[i];
-    }
+    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d) => Elementwise.OneMinusSquare(h, d);
 }
 
 /// <summary>σ(z) = max(0, z); σ' is the step function: 1 where z &gt; 0, else 0 (PyTorch's choice at 0).</summary>
@@ -43,10 +37,7 @@ public sealed class Relu<T> : Activation<T> where T : unmanaged, IFloatingPointI
     internal override bool IsExactOnPieces => true;
     protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => TensorPrimitives.Max(z, T.Zero, h);
 
-    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = z[i] > T.Zero ? T.One : T.Zero;
-    }
+    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d) => Elementwise.Step(z, T.One, T.Zero, d);
 }
 
 /// <summary>σ(z) = z for z &gt; 0, else slope·z; σ' is 1 or slope.</summary>
@@ -57,13 +48,7 @@ public sealed class LeakyRelu<T>(double slope = 0.01) : Activation<T> where T : 
     internal override bool IsExactOnPieces => true;
     public double Slope { get; } = slope;
 
-    protected override void Apply(ReadOnlySpan<T> z, Span<T> h)
-    {
-        for (int i = 0; i < h.Length; i++) h[i] = z[i] > T.Zero ? z[i] : _slope * z[i];
-    }
+    protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => Elementwise.Leaky(z, _slope, h);
 
-    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = z[i] > T.Zero ? T.One : _slope;
-    }
+    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d) => Elementwise.Step(z, T.One, _slope, d);
 }
