@@ -74,6 +74,7 @@ internal static class Micro
             .AddLogger(NullLogger.Instance)
             .WithOptions(ConfigOptions.DisableLogFile);
         var summary = BenchmarkRunner.Run<TBenchmark>(config);
+        foreach (var error in summary.ValidationErrors) Console.Error.WriteLine($"BenchmarkDotNet: {error.Message}");
         var medians = new Dictionary<string, double>();
         foreach (var report in summary.Reports)
         {
@@ -82,6 +83,7 @@ internal static class Micro
                 ? report.BenchmarkCase.Parameters.Items[0].Value.ToString()!
                 : report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
             medians[key] = report.ResultStatistics.Median;
+            Console.Error.WriteLine($"benchmark {key}: {report.ResultStatistics.Median:0} ns");
         }
         return medians;
     }
@@ -102,7 +104,10 @@ public class GemmBenchmark
     private Matrix<float> _a = new(0, 0), _b = new(0, 0), _c = new(0, 0);
     private string _op = "";
 
-    [ParamsSource(nameof(Shapes))]
+    /// <summary>For BenchmarkDotNet's ParamsSource (a property).</summary>
+    public static IEnumerable<string> ShapeValues => Shapes;
+
+    [ParamsSource(nameof(ShapeValues))]
     public string Shape { get; set; } = "";
 
     public static (string Op, int M, int K, int N) Parse(string shape)
@@ -192,7 +197,10 @@ public class InferenceBenchmark
     public static readonly int[] Batches = [1, 1024];
     private Workload _work = null!;
 
-    [ParamsSource(nameof(Batches))]
+    /// <summary>For BenchmarkDotNet's ParamsSource (a property).</summary>
+    public static IEnumerable<int> BatchValues => Batches;
+
+    [ParamsSource(nameof(BatchValues))]
     public int Batch { get; set; }
 
     [GlobalSetup]
