@@ -51,10 +51,21 @@ internal static class Report
         s.AppendLine(CultureInfo.InvariantCulture, $"Written by `dotnet run -c Release --project bench/Backprop.Bench -- {options.Command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average at the start {StartLoad}.");
         s.AppendLine("Both sides were measured in the same run, alternating; on a shared, busy machine only the ratios are meaningful.");
         s.AppendLine();
+        if (UnderLoad)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"**Measured under load** ({DateTime.UtcNow:yyyy-MM-dd}): the load average was {StartLoad} on {Environment.ProcessorCount} cores when this run started, so other");
+            s.AppendLine("processes held most of the CPU. Whole-run figures are inflated by 2–10×, and even the ratios are unreliable (the multi-threaded");
+            s.AppendLine("references suffer most). Load-robust figures (best of many repetitions, one thread) are in docs/performance.md;");
+            s.AppendLine("rerun the command above on a quiet machine for this table.");
+            s.AppendLine();
+        }
         s.Append(table);
         File.WriteAllText(path, s.ToString());
         Console.Error.WriteLine($"wrote {path}");
     }
+
+    /// <summary>More runnable work than cores when the run started: the figures are then marked as measured under load.</summary>
+    public static bool UnderLoad => double.TryParse(StartLoad, NumberStyles.Float, CultureInfo.InvariantCulture, out double load) && load > Environment.ProcessorCount;
 
     /// <summary>The load average when the run started.</summary>
     public static string StartLoad { get; } = LoadAverage();
