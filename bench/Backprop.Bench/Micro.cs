@@ -98,6 +98,7 @@ internal static class BenchmarkSettings
 /// <summary>The products of training 784-256-128-10 at batch 128 (forward X·W, backward Xᵀ·Δ and Δ·Wᵀ) and two square ones; shapes m×k×n of C = m×n.</summary>
 public class GemmBenchmark
 {
+    /// <summary>op:m×k×n for each product measured.</summary>
     public static readonly string[] Shapes =
         ["X·W:128x784x256", "Xᵀ·Δ:784x128x256", "X·W:128x256x128", "Xᵀ·Δ:256x128x128", "Δ·Wᵀ:128x128x256", "X·W:1024x1024x1024", "X·W:2048x2048x2048"];
 
@@ -110,6 +111,7 @@ public class GemmBenchmark
     [ParamsSource(nameof(ShapeValues))]
     public string Shape { get; set; } = "";
 
+    /// <summary>Splits "op:MxKxN" into the product and its sizes.</summary>
     public static (string Op, int M, int K, int N) Parse(string shape)
     {
         string[] parts = shape.Split(':');
@@ -194,15 +196,18 @@ public class StepBenchmark
 /// <summary>The forward pass alone (inference) of 784-256-128-10 on a fixed random batch.</summary>
 public class InferenceBenchmark
 {
+    /// <summary>The batch sizes measured.</summary>
     public static readonly int[] Batches = [1, 1024];
     private Workload _work = null!;
 
     /// <summary>For BenchmarkDotNet's ParamsSource (a property).</summary>
     public static IEnumerable<int> BatchValues => Batches;
 
+    /// <summary>The batch size of this case.</summary>
     [ParamsSource(nameof(BatchValues))]
     public int Batch { get; set; }
 
+    /// <summary>Builds the network and the batch.</summary>
     [GlobalSetup]
     public void Setup()
     {
@@ -210,6 +215,7 @@ public class InferenceBenchmark
         _work = new Workload([784, 256, 128, 10], Batch);
     }
 
+    /// <summary>One forward pass.</summary>
     [Benchmark]
     public Matrix<float> Forward() => _work.Network.Forward(_work.X);
 }
