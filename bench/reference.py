@@ -6,8 +6,15 @@ Usage: reference.py MODE [options]; prints one JSON object on stdout.
   train --batch B --epochs E          Fashion-MNIST MLP 784-256-128-10, ReLU, cross-entropy, SGD lr 0.1
   tiny --steps N --repeats R          training step of the 2-2-1 sigmoid network, batch 2
   mlp1 --steps N --repeats R          training step of the MLP at batch 1
-  gemm --shape MxNxK --repeats R      float32 matrix product with numpy (OpenBLAS)
+  gemm --shape MxNxK --repeats R      float32 matrix product with numpy (OpenBLAS); --transpose-a: Aᵀ·B (A is k×m); --transpose-b: A·Bᵀ
+  scale --batch B --width W           training step of the MLP 784-W-W-10 (examples/s, peak RSS of the step)
+  phases --batch B                    per-phase times (forward, loss, backward, optimizer) of the 784-256-128-10 step
+  infer --batch B                     forward pass of 784-256-128-10 under torch.inference_mode()
 Threads: --threads T (torch.set_num_threads and OPENBLAS_NUM_THREADS, set before numpy loads).
+
+The benchmark runs this script as `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 reference.py`:
+a machine may set those variables to hold OpenBLAS to an older kernel (AVX2 on an AVX-512 CPU); the fair
+reference runs OpenBLAS's own choice. `check` reports the kernel OpenBLAS picked.
 """
 import argparse
 import gzip
@@ -28,6 +35,10 @@ parser.add_argument("--repeats", type=int, default=5)
 parser.add_argument("--shape", default="128x256x784")
 parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
 parser.add_argument("--seed", type=int, default=1)
+parser.add_argument("--width", type=int, default=256)
+parser.add_argument("--transpose-a", action="store_true")
+parser.add_argument("--transpose-b", action="store_true")
+parser.add_argument("--seconds", type=float, default=0.5)
 args = parser.parse_args()
 os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
 os.environ["OMP_NUM_THREADS"] = str(args.threads)
@@ -35,12 +46,41 @@ os.environ["OMP_NUM_THREADS"] = str(args.threads)
 import numpy as np  # noqa: E402
 
 
-def peak_rss_mb():
+def status_mb(field):
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def peak_rss_mb():
+    return status_mb("VmHWM")
+
+
+def reset_peak_rss():
+    """Linux: writing 5 to clear_refs resets VmHWM to the current RSS, so a peak can be taken per measurement."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def openblas():
+    """The OpenBLAS that numpy (and Debian's PyTorch, through libblas.so.3) loaded: its kernel and build line."""
+    import ctypes
+    paths = sorted({line.split()[-1] for line in open("/proc/self/maps") if "openblas" in line and ".so" in line})
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            return {"openblas_kernel": lib.openblas_get_corename().decode(), "openblas_config": lib.openblas_get_config().decode(),
+                    "openblas_path": path}
+        except (OSError, AttributeError):
+            continue
+    return {"openblas_kernel": None}
 
 
 def emit(result):
@@ -154,8 +194,10 @@ def mlp1():
 def gemm():
     m, n, k = (int(v) for v in args.shape.split("x"))
     rng = np.random.default_rng(1)
-    a = rng.standard_normal((m, k), dtype=np.float32)
-    b = rng.standard_normal((k, n), dtype=np.float32)
+    a = rng.standard_normal((k, m) if args.transpose_a else (m, k), dtype=np.float32)
+    a = a.T if args.transpose_a else a  # a view: OpenBLAS gets the transpose flag, as for Xᵀ·Δ in training
+    b = rng.standard_normal((n, k) if args.transpose_b else (k, n), dtype=np.float32)
+    b = b.T if args.transpose_b else b  # Δ·Wᵀ: W seen transposed
     c = np.empty((m, n), dtype=np.float32)
     flops = 2.0 * m * n * k
     reps = max(3, int(2e8 / flops))  # about 0.1 s of work per measurement
@@ -167,15 +209,82 @@ def gemm():
         for _ in range(reps):
             np.matmul(a, b, out=c)
         times.append((time.perf_counter() - start) / reps)
-    emit({"gflops": flops / statistics.median(times) / 1e9, "numpy": np.__version__})
+    emit({"gflops": flops / statistics.median(times) / 1e9, "numpy": np.__version__, **openblas()})
 
 
 def check():
     try:
         import torch
-        emit({"torch": torch.__version__, "numpy": np.__version__})
+        capability = next((line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines()
+                           if "CPU capability usage" in line), None)
+        emit({"torch": torch.__version__, "numpy": np.__version__, "torch_cpu_capability": capability, **openblas()})
     except ImportError:
-        emit({"torch": None, "numpy": np.__version__})
+        emit({"torch": None, "numpy": np.__version__, **openblas()})
 
 
-{"train": train, "tiny": tiny, "mlp1": mlp1, "gemm": gemm, "check": check}[args.mode]()
+def timed(step, seconds):
+    """Median seconds per call over chunks of at least `seconds`/3, after a warm-up of 2 calls."""
+    step()
+    step()
+    start = time.perf_counter()
+    step()
+    once = max(time.perf_counter() - start, 1e-7)
+    calls = max(1, int(seconds / 3 / once))
+    chunks = []
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(calls):
+            step()
+        chunks.append((time.perf_counter() - start) / calls)
+    return statistics.median(chunks)
+
+
+def scale():
+    torch = torch_or_exit()
+    model = mlp(torch, [784, args.width, args.width, 10])
+    x = torch.rand(args.batch, 784)
+    t = torch.randint(0, 10, (args.batch,))
+    step = step_of(torch, model, x, t, torch.nn.CrossEntropyLoss())
+    step()
+    reset_peak_rss()
+    seconds = timed(step, args.seconds)
+    emit({"examples_per_second": args.batch / seconds, "torch": torch.__version__})
+
+
+def phases():
+    torch = torch_or_exit()
+    model = mlp(torch, [784, 256, 128, 10])
+    x = torch.rand(args.batch, 784)
+    t = torch.randint(0, 10, (args.batch,))
+    loss_fn = torch.nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    sums = {"forward": 0.0, "loss": 0.0, "backward": 0.0, "optimizer": 0.0}
+    steps = max(20, int(2000 / args.batch))
+    for i in range(steps + 10):
+        t0 = time.perf_counter()
+        optimizer.zero_grad(set_to_none=True)
+        y = model(x)
+        t1 = time.perf_counter()
+        loss = loss_fn(y, t)
+        t2 = time.perf_counter()
+        loss.backward()
+        t3 = time.perf_counter()
+        optimizer.step()
+        t4 = time.perf_counter()
+        if i >= 10:
+            for name, d in zip(sums, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                sums[name] += d
+    emit({name + "_us": 1e6 * v / steps for name, v in sums.items()})
+
+
+def infer():
+    torch = torch_or_exit()
+    model = mlp(torch, [784, 256, 128, 10])
+    x = torch.rand(args.batch, 784)
+    with torch.inference_mode():
+        seconds = timed(lambda: model(x), args.seconds)
+    emit({"us": seconds * 1e6, "torch": torch.__version__})
+
+
+{"train": train, "tiny": tiny, "mlp1": mlp1, "gemm": gemm, "check": check, "scale": scale, "phases": phases,
+ "infer": infer}[args.mode]()

@@ -10,7 +10,7 @@ internal static class Report
     public static string Table(IReadOnlyList<Row> rows, Options options, Reference python)
     {
         var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"Threads: {options.Threads} on both sides. {Machine()}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"Threads: {options.Threads} on both sides. {Machine()} Load average at the start: {StartLoad}.");
         s.AppendLine(CultureInfo.InvariantCulture, $"References: {python.Describe()}.");
         s.AppendLine(CultureInfo.InvariantCulture, $"Training: {options.Epochs} epoch(s) per run, median of {options.Repeats} run(s) per side, first 50 batches excluded; micro-benchmarks: BenchmarkDotNet medians.");
         s.AppendLine();
@@ -37,13 +37,42 @@ internal static class Report
         var s = new StringBuilder();
         s.AppendLine("# Benchmark results");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture, $"Written by `dotnet run -c Release --project bench/Backprop.Bench -- {options.Command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
-        s.AppendLine("The machine is shared and noisy: both sides were measured in the same run, alternating, and only the ratios are meaningful.");
+        s.AppendLine("Reproduce with one command (needs python3-torch, python3-numpy, libopenblas0-pthread, dataset-fashion-mnist):");
         s.AppendLine();
+        s.AppendLine("```");
+        s.AppendLine("dotnet run -c Release --project bench/Backprop.Bench -- all");
+        s.AppendLine("```");
+        s.AppendLine();
+        s.AppendLine("It takes about 8–10 minutes on a quiet 2-core machine and rewrites this file and bench/scaling.svg: a header, the");
+        s.AppendLine("main table (one row per measure: ours, the reference, the ratio where higher is better for us, the target, met),");
+        s.AppendLine("then \"Where the time goes\" (per-phase µs) and \"Scaling\" (784-W-W-10 over batch × width). The references run as");
+        s.AppendLine(CultureInfo.InvariantCulture, $"`{Reference.CommandLine}`, so OpenBLAS (numpy's and PyTorch's BLAS) picks its own kernel; the kernel it ran is named below.");
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"Written by `dotnet run -c Release --project bench/Backprop.Bench -- {options.Command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average at the start {StartLoad}.");
+        s.AppendLine("Both sides were measured in the same run, alternating; on a shared, busy machine only the ratios are meaningful.");
+        s.AppendLine();
+        if (UnderLoad)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"**Measured under load** ({DateTime.UtcNow:yyyy-MM-dd}): the load average was {StartLoad} on {Environment.ProcessorCount} cores when this run started, so other");
+            s.AppendLine("processes held most of the CPU. Whole-run figures are inflated by 2–10×, and even the ratios are unreliable (the multi-threaded");
+            s.AppendLine("references suffer most). Load-robust figures (best of many repetitions, one thread) are in docs/performance.md;");
+            s.AppendLine("rerun the command above on a quiet machine for this table.");
+            s.AppendLine();
+        }
         s.Append(table);
         File.WriteAllText(path, s.ToString());
         Console.Error.WriteLine($"wrote {path}");
     }
+
+    /// <summary>More runnable work than cores when the run started: the figures are then marked as measured under load.</summary>
+    public static bool UnderLoad => double.TryParse(StartLoad, NumberStyles.Float, CultureInfo.InvariantCulture, out double load) && load > Environment.ProcessorCount;
+
+    /// <summary>The load average when the run started.</summary>
+    public static string StartLoad { get; } = LoadAverage();
+
+    /// <summary>The 1-minute load average (Linux): how busy the machine was, since the figures depend on it.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     private static string Machine()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Backprop;
+using Backprop.Cli;
 using Backprop.Cli.Commands;
 using Backprop.Cli.Usage;
 using Backprop.IO;
@@ -35,7 +36,7 @@ try
 catch (BackpropException e)
 {
     // Bad input: one line that names the problem, never a stack trace.
-    Console.Error.WriteLine($"backprop: error: {Excerpt.Of(e.Message, 400)}");
+    Console.Error.WriteLine($"backprop: error: {Excerpt.Of(OptionNames.Describe(e), 400)}");
     return 1;
 }
 catch (OutOfMemoryException)

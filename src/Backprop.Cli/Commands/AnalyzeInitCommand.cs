@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Numerics;
 using Backprop.Analysis;
+using Backprop.Model;
 using Backprop.Plots;
 using Backprop.Training;
 using Spectre.Console;

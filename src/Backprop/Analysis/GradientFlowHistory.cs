@@ -21,7 +21,7 @@ public static class GradientFlowHistory
     public static List<GradientFlowEpoch> Record<T>(Trainer<T> trainer, Dataset train, Matrix<T> probeX, Matrix<T> probeTargets, int epochs)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (epochs < 0) throw new BackpropException($"--epochs must be at least 0, got {epochs}");
+        if (epochs < 0) throw new BackpropException("epochs", $"epochs must be at least 0, got {epochs}");
         var first = GradientFlow.Measure(trainer.Network, probeX, probeTargets);
         var history = new List<GradientFlowEpoch> { new(0, first.Loss, first) };
         for (int e = 1; e <= epochs; e++)

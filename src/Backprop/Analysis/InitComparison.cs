@@ -25,7 +25,7 @@ public static class InitComparison
         IReadOnlyList<string> schemes, int batch, int epochs, Func<Optimizer<T>> optimizer, int seed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (epochs < 0) throw new BackpropException($"--epochs must be at least 0, got {epochs}");
+        if (epochs < 0) throw new BackpropException("epochs", $"epochs must be at least 0, got {epochs}");
         var results = new List<InitResult>();
         foreach (string scheme in schemes)
         {

@@ -2,7 +2,6 @@ using System.Numerics;
 using Backprop.Layers;
 using Backprop.Model;
 using Backprop.Tensors;
-using Backprop.Training;
 
 namespace Backprop.Analysis;
 

@@ -27,7 +27,7 @@ public sealed record MemoryMeasurement(long LibraryBytes, long LibraryBuffers, l
     public static MemoryMeasurement OfOneStep<T>(NetworkSpec spec, Dataset data, int batch, Func<Optimizer<T>> optimizer, int seed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (batch < 1) throw new BackpropException($"--batch must be at least 1, got {batch}");
+        if (batch < 1) throw new BackpropException("batch size", $"batch size must be at least 1, got {batch}");
         var oneBatch = data.Subset([.. Enumerable.Range(0, batch).Select(i => i % data.Count)]);
         GC.Collect();
         GC.WaitForPendingFinalizers();

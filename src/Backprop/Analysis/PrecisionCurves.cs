@@ -32,7 +32,7 @@ public static class PrecisionCurves
     public static List<PrecisionRun> Run(NetworkSpec spec, Dataset train, Dataset test, int batch, int epochs,
         Func<Optimizer<float>> optimizer, StorageFormat format, string lossScale, int seed)
     {
-        if (epochs < 1) throw new BackpropException($"--epochs must be at least 1, got {epochs}");
+        if (epochs < 1) throw new BackpropException("epochs", $"epochs must be at least 1, got {epochs}");
         string name = StorageFormats.Name(format);
         return
         [

@@ -14,7 +14,7 @@ public static class ProbeBatch
     /// <param name="size">Examples in the batch.</param>
     public static (Matrix<T> X, Matrix<T> Targets) From<T>(Dataset data, Network<T> network, int size) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (size < 1) throw new BackpropException($"--batch must be at least 1, got {size}");
+        if (size < 1) throw new BackpropException("batch size", $"batch size must be at least 1, got {size}");
         if (network.Inputs != data.FeatureCount)
             throw new BackpropException($"the network takes {network.Inputs} inputs but {data.Name} has {data.FeatureCount} features");
         var encoding = Batcher.EncodingFor(data, network.Loss.Name, network.Outputs);

@@ -35,7 +35,7 @@ public static class TrainingMemory
     /// <param name="momentum">SGD's momentum (0: no velocity).</param>
     public static MemoryBreakdown Predict(NetworkSpec spec, int inputs, int targetColumns, int batch, string optimizer, Precision precision, double momentum = 0)
     {
-        if (batch < 1) throw new BackpropException($"--batch must be at least 1, got {batch}");
+        if (batch < 1) throw new BackpropException("batch size", $"batch size must be at least 1, got {batch}");
         long parameters = 0, batchValues = (long)batch * (inputs + targetColumns), activations = 0, temporaries = 0;
         int width = inputs, outputs = inputs;
         bool firstDense = true;

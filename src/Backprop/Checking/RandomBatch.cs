@@ -1,6 +1,5 @@
 using Backprop.Model;
 using Backprop.Tensors;
-using Backprop.Training;
 
 namespace Backprop.Checking;
 
@@ -15,7 +14,7 @@ public static class RandomBatch
     {
         var rng = new Random(seed);
         var x = new Matrix<double>(rows, network.Inputs);
-        foreach (ref var v in x.Span) v = Initializer.StandardNormal(rng);
+        foreach (ref var v in x.Span) v = Gaussian.StandardNormal(rng);
         int k = network.Outputs;
         Matrix<double> t;
         switch (network.Loss.Name)
@@ -30,7 +29,7 @@ public static class RandomBatch
                 break;
             default:
                 t = new Matrix<double>(rows, k);
-                foreach (ref var v in t.Span) v = Initializer.StandardNormal(rng);
+                foreach (ref var v in t.Span) v = Gaussian.StandardNormal(rng);
                 break;
         }
         return (x, t);

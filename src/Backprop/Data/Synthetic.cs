@@ -74,5 +74,5 @@ public static class Synthetic
         return new Dataset("blobs", x, 2, y, classes);
     }
 
-    private static double Normal(Random rng) => Training.Initializer.StandardNormal(rng);
+    private static double Normal(Random rng) => Tensors.Gaussian.StandardNormal(rng);
 }

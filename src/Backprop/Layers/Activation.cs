@@ -70,11 +70,12 @@ public abstract class Activation<T> : Layer<T> where T : unmanaged, IFloatingPoi
     {
         var z = dense.PrepareForward(x);
         var h = Matrix<T>.Reuse(ref _h, z.Rows, z.Cols);
-        if (IsExactOnPieces) Gemm.MultiplyAddBias(x, dense.Weights.Value, dense.Bias.Value, z, this, h); // Z = X·W + b ; H = σ(Z)
+        var bias = dense.Bias.Value.Data;
+        if (IsExactOnPieces) Gemm.Multiply(x, dense.Weights.Value, z, new DenseEpilogue<T>(bias, this, h)); // Z = X·W + b ; H = σ(Z)
         else
         {
-            Gemm.MultiplyAddBias(x, dense.Weights.Value, dense.Bias.Value, z, null, null); // Z = X·W + b
-            Apply(z.Span, h.Span);                                                          // H = σ(Z)
+            Gemm.Multiply(x, dense.Weights.Value, z, new DenseEpilogue<T>(bias, null, null)); // Z = X·W + b
+            Apply(z.Span, h.Span);                                                             // H = σ(Z)
         }
         Input = z;
         return Output = h;

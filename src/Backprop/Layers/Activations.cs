@@ -24,10 +24,7 @@ public sealed class Sigmoid<T> : Activation<T> where T : unmanaged, IFloatingPoi
     protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => TensorPrimitives.Sigmoid(z, h);
 
     /// <inheritdoc/>
-    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = h[i] * (T.One - h[i]);
-    }
+    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d) => Elementwise.TimesOneMinus(h, d);
 }
 
 /// <summary>σ(z) = tanh z; σ'(z) = 1 − tanh² z.</summary>
@@ -39,10 +36,7 @@ public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointI
     protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => TensorPrimitives.Tanh(z, h);
 
     /// <inheritdoc/>
-    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = T.One - h[i] * h[i];
-    }
+    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d) => Elementwise.OneMinusSquare(h, d);
 }
 
 /// <summary>σ(z) = max(0, z); σ' is the step function: 1 where z &gt; 0, else 0 (PyTorch's choice at 0).</summary>
@@ -55,10 +49,7 @@ public sealed class Relu<T> : Activation<T> where T : unmanaged, IFloatingPointI
     protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => TensorPrimitives.Max(z, T.Zero, h);
 
     /// <inheritdoc/>
-    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = z[i] > T.Zero ? T.One : T.Zero;
-    }
+    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d) => Elementwise.Step(z, T.One, T.Zero, d);
 }
 
 /// <summary>σ(z) = z for z &gt; 0, else slope·z; σ' is 1 or slope.</summary>
@@ -72,14 +63,8 @@ public sealed class LeakyRelu<T>(double slope = 0.01) : Activation<T> where T : 
     public double Slope { get; } = slope;
 
     /// <inheritdoc/>
-    protected override void Apply(ReadOnlySpan<T> z, Span<T> h)
-    {
-        for (int i = 0; i < h.Length; i++) h[i] = z[i] > T.Zero ? z[i] : _slope * z[i];
-    }
+    protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => Elementwise.Leaky(z, _slope, h);
 
     /// <inheritdoc/>
-    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = z[i] > T.Zero ? T.One : _slope;
-    }
+    protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d) => Elementwise.Step(z, T.One, _slope, d);
 }

@@ -2,7 +2,6 @@ using System.Numerics;
 using Backprop.Layers;
 using Backprop.Losses;
 using Backprop.Tensors;
-using Backprop.Training;
 
 namespace Backprop.Model;
 
@@ -96,7 +95,7 @@ public sealed record NetworkSpec(IReadOnlyList<LayerSpec> Layers, string Loss, i
     /// <exception cref="BackpropException">Fewer than two sizes, or an unknown activation.</exception>
     public static NetworkSpec Mlp(IReadOnlyList<int> sizes, string activation, string loss, string? init = null, int seed = 1)
     {
-        if (sizes.Count < 2) throw new BackpropException("--layers needs at least two sizes, such as 2-1");
+        if (sizes.Count < 2) throw new BackpropException("layer sizes", "layer sizes need at least two values, such as 2-1");
         if (Array.IndexOf(ActivationTypes, activation) < 0)
             throw new BackpropException($"unknown activation '{activation}' (expected one of: {string.Join(", ", ActivationTypes)})");
         init ??= activation is "relu" or "leaky_relu" ? "he" : "xavier";

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Backprop.Layers;
 
 namespace Backprop.Tensors;
 
@@ -27,43 +26,37 @@ public static class Gemm
     public static void Multiply<T>(Matrix<T> a, Matrix<T> b, Matrix<T> c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (a.Cols != b.Rows) throw new ArgumentException($"cannot multiply {a.Shape} by {b.Shape}");
-        Run(a, a.Cols, 1, b, b.Cols, 1, c, a.Rows, b.Cols, a.Cols, default);
+        Run(a, a.Cols, 1, b, b.Cols, 1, c, a.Rows, b.Cols, a.Cols, default(NoEpilogue<T>));
     }
 
     /// <summary>C = Aᵀ·B, with A k×m and B k×n.</summary>
     public static void MultiplyTransposeA<T>(Matrix<T> a, Matrix<T> b, Matrix<T> c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (a.Rows != b.Rows) throw new ArgumentException($"cannot multiply ({a.Shape})ᵀ by {b.Shape}");
-        Run(a, 1, a.Cols, b, b.Cols, 1, c, a.Cols, b.Cols, a.Rows, default);
+        Run(a, 1, a.Cols, b, b.Cols, 1, c, a.Cols, b.Cols, a.Rows, default(NoEpilogue<T>));
     }
 
     /// <summary>C = A·Bᵀ, with A m×k and B n×k.</summary>
     public static void MultiplyTransposeB<T>(Matrix<T> a, Matrix<T> b, Matrix<T> c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (a.Cols != b.Cols) throw new ArgumentException($"cannot multiply {a.Shape} by ({b.Shape})ᵀ");
-        Run(a, a.Cols, 1, b, 1, b.Cols, c, a.Rows, b.Rows, a.Cols, default);
+        Run(a, a.Cols, 1, b, 1, b.Cols, c, a.Rows, b.Rows, a.Cols, default(NoEpilogue<T>));
     }
 
     /// <summary>
-    /// The forward pass of a dense layer and its activation in one product: Z = X·W + b, and, when
-    /// <paramref name="activation"/> is given, H = σ(Z), both written while each block of Z is in cache.
+    /// C = A·B, then <paramref name="epilogue"/> on each finished block of C while it is in cache (the forward
+    /// pass of a dense layer adds its bias and applies σ there: see Layers' DenseEpilogue).
     /// </summary>
-    internal static unsafe void MultiplyAddBias<T>(Matrix<T> x, Matrix<T> w, Matrix<T> bias, Matrix<T> z, Activation<T>? activation, Matrix<T>? h)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Multiply<T, TEpilogue>(Matrix<T> a, Matrix<T> b, Matrix<T> c, in TEpilogue epilogue)
+        where T : unmanaged, IFloatingPointIeee754<T> where TEpilogue : struct, IGemmEpilogue<T>
     {
-        if (x.Cols != w.Rows || bias.Length != w.Cols) throw new ArgumentException($"cannot multiply {x.Shape} by {w.Shape} and add a {bias.Shape} bias");
-        h?.Reshape(x.Rows, w.Cols);
-        fixed (T* pBias = bias.Data)
-        fixed (T* pH = h is null ? null : h.Data)
-        {
-            var epilogue = new GemmEpilogue<T> { Bias = pBias, Activation = activation, H = pH, Ldh = w.Cols };
-            Run(x, x.Cols, 1, w, w.Cols, 1, z, x.Rows, w.Cols, x.Cols, epilogue);
-        }
+        if (a.Cols != b.Rows) throw new ArgumentException($"cannot multiply {a.Shape} by {b.Shape}");
+        Run(a, a.Cols, 1, b, b.Cols, 1, c, a.Rows, b.Cols, a.Cols, epilogue);
     }
 
-    private static unsafe void Run<T>(
-        Matrix<T> a, nint aRow, nint aCol, Matrix<T> b, nint bRow, nint bCol, Matrix<T> c, int m, int n, int k, GemmEpilogue<T> epilogue)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static unsafe void Run<T, TEpilogue>(
+        Matrix<T> a, nint aRow, nint aCol, Matrix<T> b, nint bRow, nint bCol, Matrix<T> c, int m, int n, int k, in TEpilogue epilogue)
+        where T : unmanaged, IFloatingPointIeee754<T> where TEpilogue : struct, IGemmEpilogue<T>
     {
         if (ReferenceEquals(c, a) || ReferenceEquals(c, b)) throw new ArgumentException("the product cannot be written over an operand");
         c.Reshape(m, n);
@@ -83,12 +76,11 @@ public static class Gemm
                 BColStride = bCol,
                 C = pc,
                 Ldc = n,
-                Epilogue = epilogue,
                 Kernel = ForcedKernel ?? GemmDriver<T>.Best,
             };
-            if ((long)m * n * k <= GemmSmall<T>.TinyWork) GemmSmall<T>.Tiny(problem);
-            else if (GemmSmall<T>.CanDoFewRows(problem)) GemmSmall<T>.Rows(problem);
-            else GemmDriver<T>.Run(problem, Math.Max(1, Threads));
+            if ((long)m * n * k <= GemmSmall<T>.TinyWork) GemmSmall<T>.Tiny(problem, epilogue);
+            else if (GemmSmall<T>.CanDoFewRows(problem)) GemmSmall<T>.Rows(problem, epilogue);
+            else GemmDriver<T>.Run(problem, epilogue, Math.Max(1, Threads));
         }
     }
 }

@@ -36,22 +36,20 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
 
     public static int MR(GemmKernelKind kind) => kind switch
     {
-        GemmKernelKind.Avx512 => GemmKernelAvx512<T>.MR,
-        GemmKernelKind.Avx2 => GemmKernelAvx2<T>.MR,
-        _ => GemmKernelVector<T>.MR,
+        GemmKernelKind.Avx512 => GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.MR,
+        GemmKernelKind.Avx2 => GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.MR,
+        _ => GemmKernel<T, Vector<T>, PortableVectors<T>>.MR,
     };
 
     public static int NR(GemmKernelKind kind) => kind switch
     {
-        GemmKernelKind.Avx512 => GemmKernelAvx512<T>.NR,
-        GemmKernelKind.Avx2 => GemmKernelAvx2<T>.NR,
-        _ => GemmKernelVector<T>.NR,
+        GemmKernelKind.Avx512 => GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.NR,
+        GemmKernelKind.Avx2 => GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.NR,
+        _ => GemmKernel<T, Vector<T>, PortableVectors<T>>.NR,
     };
 
-    private static readonly Job TheJob = new();
-
-    /// <summary>Runs the product on up to <paramref name="threads"/> threads.</summary>
-    public static void Run(in GemmProblem<T> p, int threads)
+    /// <summary>Runs the product, then the epilogue on each finished block, on up to <paramref name="threads"/> threads.</summary>
+    public static void Run<TEpilogue>(in GemmProblem<T> p, in TEpilogue epilogue, int threads) where TEpilogue : struct, IGemmEpilogue<T>
     {
         int mr = MR(p.Kernel), nr = NR(p.Kernel);
         long work = (long)p.M * p.N * Math.Max(p.K, 1);
@@ -61,24 +59,29 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
         int parts = (int)Math.Min(Math.Min(threads, panels), Math.Max(1, work / ParallelThreshold));
         if (parts <= 1)
         {
-            RunSlice(p, 0, p.M, 0, p.N);
+            RunSlice(p, epilogue, 0, p.M, 0, p.N);
             return;
         }
         // One product at a time owns the job (the pool runs one job at a time; others run serially).
-        lock (TheJob)
+        var job = Job<TEpilogue>.Instance;
+        lock (job)
         {
-            TheJob.Problem = p;
-            TheJob.SplitColumns = splitColumns;
-            TheJob.PanelsPerPart = (panels + parts - 1) / parts;
-            TheJob.PanelSize = splitColumns ? nr : mr;
-            WorkerPool.Run(TheJob, parts);
+            job.Problem = p;
+            job.Epilogue = epilogue;
+            job.SplitColumns = splitColumns;
+            job.PanelsPerPart = (panels + parts - 1) / parts;
+            job.PanelSize = splitColumns ? nr : mr;
+            WorkerPool.Run(job, parts);
+            job.Epilogue = default; // hold no references to the caller's buffers
         }
     }
 
     /// <summary>The parallel product: part i computes its slice of C.</summary>
-    private sealed class Job : IParallelWork
+    private sealed class Job<TEpilogue> : IParallelWork where TEpilogue : struct, IGemmEpilogue<T>
     {
+        public static readonly Job<TEpilogue> Instance = new();
         public GemmProblem<T> Problem;
+        public TEpilogue Epilogue;
         public bool SplitColumns;
         public int PanelsPerPart, PanelSize;
 
@@ -88,13 +91,14 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
             int from = Math.Min(size, part * PanelsPerPart * PanelSize);
             int to = Math.Min(size, from + PanelsPerPart * PanelSize);
             if (from >= to) return;
-            if (SplitColumns) RunSlice(Problem, 0, Problem.M, from, to);
-            else RunSlice(Problem, from, to, 0, Problem.N);
+            if (SplitColumns) RunSlice(Problem, Epilogue, 0, Problem.M, from, to);
+            else RunSlice(Problem, Epilogue, from, to, 0, Problem.N);
         }
     }
 
     /// <summary>The loop nest above, on rows [m0, m1) and columns [n0, n1) of C.</summary>
-    private static void RunSlice(in GemmProblem<T> p, int m0, int m1, int n0, int n1)
+    private static void RunSlice<TEpilogue>(in GemmProblem<T> p, in TEpilogue epilogue, int m0, int m1, int n0, int n1)
+        where TEpilogue : struct, IGemmEpilogue<T>
     {
         var kind = p.Kernel;
         int mr = MR(kind), nr = NR(kind);
@@ -110,7 +114,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
             {
                 // An empty sum: C = 0 (then the bias and σ).
                 for (int i = m0; i < m1; i++) new Span<T>(p.C + i * p.Ldc + jc, nc).Clear();
-                if (!p.Epilogue.IsEmpty) p.Epilogue.Apply(p.C, p.Ldc, m0, m1 - m0, jc, nc);
+                GemmEpilogue.Apply(epilogue, p.C, p.Ldc, m0, m1 - m0, jc, nc);
                 continue;
             }
             for (int pc = 0; pc < p.K; pc += KC)
@@ -154,7 +158,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
                             }
                         }
                     }
-                    if (last && !p.Epilogue.IsEmpty) p.Epilogue.Apply(p.C, p.Ldc, ic, rows, jc, nc);
+                    if (last) GemmEpilogue.Apply(epilogue, p.C, p.Ldc, ic, rows, jc, nc);
                 }
             }
         }
@@ -164,9 +168,9 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
     {
         switch (kind)
         {
-            case GemmKernelKind.Avx512: GemmKernelAvx512<T>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
-            case GemmKernelKind.Avx2: GemmKernelAvx2<T>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
-            default: GemmKernelVector<T>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
+            case GemmKernelKind.Avx512: GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
+            case GemmKernelKind.Avx2: GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
+            default: GemmKernel<T, Vector<T>, PortableVectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
         }
     }
 }

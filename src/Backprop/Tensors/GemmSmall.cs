@@ -19,7 +19,7 @@ internal static unsafe class GemmSmall<T> where T : unmanaged, IFloatingPointIee
     public static bool CanDoFewRows(in GemmProblem<T> p) =>
         p.M <= FewRows && (p.BColStride == 1 || (p.BRowStride == 1 && p.AColStride == 1));
 
-    public static void Tiny(in GemmProblem<T> p)
+    public static void Tiny<TEpilogue>(in GemmProblem<T> p, in TEpilogue epilogue) where TEpilogue : struct, IGemmEpilogue<T>
     {
         for (int i = 0; i < p.M; i++)
         {
@@ -33,52 +33,55 @@ internal static unsafe class GemmSmall<T> where T : unmanaged, IFloatingPointIee
                 c[j] = sum;
             }
         }
-        if (!p.Epilogue.IsEmpty) p.Epilogue.Apply(p.C, p.Ldc, 0, p.M, 0, p.N);
+        GemmEpilogue.Apply(epilogue, p.C, p.Ldc, 0, p.M, 0, p.N);
     }
 
     // A one- or two-row product is a pass over B (W: 0.8 MB for 784×256 floats), bound by memory bandwidth:
     // two cores each streaming half of B's columns finish it in about half the time.
     private const long ParallelWork = 1 << 17;
-    private static readonly ColumnJob TheJob = new();
-
-    public static void Rows(in GemmProblem<T> p)
+    public static void Rows<TEpilogue>(in GemmProblem<T> p, in TEpilogue epilogue) where TEpilogue : struct, IGemmEpilogue<T>
     {
         int strip = 4 * Vector<T>.Count;
         int parts = Math.Min(Math.Max(1, Gemm.Threads), p.N / strip);
         if (p.BColStride == 1 && parts > 1 && (long)p.M * p.N * p.K >= ParallelWork)
         {
             // Each column of C is computed the same way whichever part holds it, so results do not depend on threads.
-            lock (TheJob)
+            var job = ColumnJob<TEpilogue>.Instance;
+            lock (job)
             {
-                TheJob.Problem = p;
-                TheJob.Chunk = ((p.N + parts - 1) / parts + strip - 1) / strip * strip; // covers all N columns
-                WorkerPool.Run(TheJob, parts);
+                job.Problem = p;
+                job.Epilogue = epilogue;
+                job.Chunk = ((p.N + parts - 1) / parts + strip - 1) / strip * strip; // covers all N columns
+                WorkerPool.Run(job, parts);
+                job.Epilogue = default; // hold no references to the caller's buffers
             }
             return;
         }
-        RowsInColumns(p, 0, p.N);
+        RowsInColumns(p, epilogue, 0, p.N);
     }
 
-    private sealed class ColumnJob : IParallelWork
+    private sealed class ColumnJob<TEpilogue> : IParallelWork where TEpilogue : struct, IGemmEpilogue<T>
     {
+        public static readonly ColumnJob<TEpilogue> Instance = new();
         public GemmProblem<T> Problem;
+        public TEpilogue Epilogue;
         public int Chunk;
 
         public void Execute(int part)
         {
             int from = Math.Min(Problem.N, part * Chunk), to = Math.Min(Problem.N, from + Chunk);
-            if (from < to) RowsInColumns(Problem, from, to);
+            if (from < to) RowsInColumns(Problem, Epilogue, from, to);
         }
     }
 
     /// <summary>Columns j0..j1 of C = A·B for a product of one or two rows.</summary>
-    private static void RowsInColumns(in GemmProblem<T> p, int j0, int j1)
+    private static void RowsInColumns<TEpilogue>(in GemmProblem<T> p, in TEpilogue epilogue, int j0, int j1) where TEpilogue : struct, IGemmEpilogue<T>
     {
         if (j0 > 0 || j1 < p.N)
         {
             for (int i = 0; i < p.M; i++)
                 RowTimesMatrix(p.A + i * p.ARowStride, p.AColStride, p.B + j0, p.BRowStride, p.K, j1 - j0, p.C + i * p.Ldc + j0);
-            if (!p.Epilogue.IsEmpty) p.Epilogue.Apply(p.C, p.Ldc, 0, p.M, j0, j1 - j0);
+            GemmEpilogue.Apply(epilogue, p.C, p.Ldc, 0, p.M, j0, j1 - j0);
             return;
         }
         for (int i = 0; i < p.M; i++)
@@ -93,7 +96,7 @@ internal static unsafe class GemmSmall<T> where T : unmanaged, IFloatingPointIee
                 for (int j = 0; j < p.N; j++) c[j] = TensorPrimitives.Dot(row, new ReadOnlySpan<T>(p.B + j * p.BColStride, p.K));
             }
         }
-        if (!p.Epilogue.IsEmpty) p.Epilogue.Apply(p.C, p.Ldc, 0, p.M, 0, p.N);
+        GemmEpilogue.Apply(epilogue, p.C, p.Ldc, 0, p.M, 0, p.N);
     }
 
     /// <summary>c = Σₖ a[k]·B[k, :], four vectors of columns at a time held in registers over all k.</summary>

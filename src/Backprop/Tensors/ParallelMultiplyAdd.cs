@@ -6,7 +6,7 @@ namespace Backprop.Tensors;
 /// <summary>
 /// dest = x·s + addend over long arrays, split into contiguous halves (or thirds, …) over
 /// <see cref="Gemm.Threads"/>. An optimizer step is bandwidth-bound; split this way each core streams its
-/// own rows of W and dW, the same rows the backward product dW = Xᵀ·Δ gave it, so they stay in its cache.
+/// own rows of W and dW, usually the same rows the backward product dW = Xᵀ·Δ gave it, so they stay in its cache.
 /// </summary>
 internal static class ParallelMultiplyAdd<T> where T : unmanaged, IFloatingPointIeee754<T>
 {

@@ -12,6 +12,10 @@ internal interface IParallelWork
 /// A small persistent pool of worker threads for the matrix products. A training step runs a handful of
 /// products of a few tens of microseconds each, so waking threads must cost far less than that and must
 /// not allocate: workers spin for a short while on a generation counter and only then block until it changes.
+/// Parts are not assigned to threads: the caller and the workers take them from one counter, so a part goes to
+/// whichever thread is running. On a busy machine a worker the OS has not scheduled yet holds nothing up (the
+/// caller takes its part), where a fixed assignment made the caller wait a whole scheduler slice for it.
+/// Each part computes the same numbers whichever thread runs it.
 /// One job runs at a time; a caller that finds the pool busy (another thread's product) runs its parts serially.
 /// </summary>
 internal static class WorkerPool
@@ -26,9 +30,9 @@ internal static class WorkerPool
     private static readonly object Bed = new();
     private static int _workers;
     private static IParallelWork? _work;
-    // The job's generation and its number of parts in one word, so a worker reads both at once:
-    // generation · 256 + parts.
-    private static long _job;
+    // The job in one word, so a thread reads all of it at once and takes a part with one compare-and-swap:
+    // generation · 2¹⁶ + parts · 2⁸ + the next part to hand out.
+    private static long _claim;
     private static int _pending;
     private static int _sleepers;
     private static Exception? _failure;
@@ -37,7 +41,7 @@ internal static class WorkerPool
     // Jobs this thread has split over the workers, for tests: a busy pool runs a job serially, unseen.
     [ThreadStatic] private static long _parallelJobs;
 
-    /// <summary>How many jobs the calling thread has run split over the workers (not serially), for tests.</summary>
+    /// <summary>How many jobs the calling thread has offered to the workers (not run serially), for tests.</summary>
     public static long ParallelJobsOnThisThread => _parallelJobs;
 
     /// <summary>Managed bytes the workers have allocated so far (each reports its own count after every job), for tests.</summary>
@@ -64,16 +68,19 @@ internal static class WorkerPool
             while (_workers < parts - 1) StartWorker(++_workers);
             _work = work;
             _failure = null;
-            Volatile.Write(ref _pending, parts - 1);
-            Interlocked.Exchange(ref _job, ((_job >> 8) + 1) * 256 + parts);
+            Volatile.Write(ref _pending, parts);
+            long generation = (Volatile.Read(ref _claim) >> 16) + 1;
+            Interlocked.Exchange(ref _claim, (generation << 16) | ((long)parts << 8));
             if (Volatile.Read(ref _sleepers) > 0)
                 lock (Bed) Monitor.PulseAll(Bed);
-            work.Execute(0);
+            RunParts(generation); // the caller takes parts too, until none is left
+            // Only parts that a running worker took are left to wait for.
             var spin = new SpinWait();
             while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
             _work = null;
             _parallelJobs++;
-            if (_failure is { } failure) throw new AggregateException("a matrix product failed on a worker thread", failure);
+            if (_failure is OutOfMemoryException outOfMemory) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(outOfMemory);
+            if (_failure is { } failure) throw new AggregateException("a part of a parallel matrix operation failed", failure);
         }
         finally
         {
@@ -81,20 +88,44 @@ internal static class WorkerPool
         }
     }
 
-    private static void StartWorker(int part)
+    /// <summary>Takes parts of job <paramref name="generation"/> and runs them until none is left.</summary>
+    private static void RunParts(long generation)
     {
-        long generation = Volatile.Read(ref _job) >> 8;
-        var thread = new Thread(() => Loop(part, generation)) { IsBackground = true, Name = $"gemm worker {part}" };
+        while (true)
+        {
+            long claim = Volatile.Read(ref _claim);
+            if (claim >> 16 != generation || (claim & 255) >= ((claim >> 8) & 255)) return;
+            if (Interlocked.CompareExchange(ref _claim, claim + 1, claim) != claim) continue;
+            // The job cannot finish, nor _work change, before this part is counted off below.
+            try
+            {
+                _work!.Execute((int)(claim & 255));
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pending);
+            }
+        }
+    }
+
+    private static void StartWorker(int worker)
+    {
+        long generation = Volatile.Read(ref _claim) >> 16;
+        var thread = new Thread(() => Loop(worker, generation)) { IsBackground = true, Name = $"gemm worker {worker}" };
         thread.Start();
     }
 
-    private static void Loop(int part, long seen)
+    private static void Loop(int worker, long seen)
     {
         while (true)
         {
             long start = Stopwatch.GetTimestamp();
             long job;
-            while ((job = Volatile.Read(ref _job)) >> 8 == seen)
+            while ((job = Volatile.Read(ref _claim)) >> 16 == seen)
             {
                 if (Stopwatch.GetTimestamp() - start < SpinTicks)
                 {
@@ -105,26 +136,14 @@ internal static class WorkerPool
                 Interlocked.Increment(ref _sleepers);
                 lock (Bed)
                 {
-                    while (Volatile.Read(ref _job) >> 8 == seen) Monitor.Wait(Bed);
+                    while (Volatile.Read(ref _claim) >> 16 == seen) Monitor.Wait(Bed);
                 }
                 Interlocked.Decrement(ref _sleepers);
                 start = Stopwatch.GetTimestamp();
             }
-            seen = job >> 8;
-            if (part >= (int)(job & 255)) continue;
-            try
-            {
-                _work!.Execute(part);
-            }
-            catch (Exception e)
-            {
-                _failure = e;
-            }
-            finally
-            {
-                Volatile.Write(ref Allocated[part], GC.GetAllocatedBytesForCurrentThread());
-                Interlocked.Decrement(ref _pending);
-            }
+            seen = job >> 16;
+            RunParts(seen);
+            Volatile.Write(ref Allocated[worker], GC.GetAllocatedBytesForCurrentThread());
         }
     }
 }

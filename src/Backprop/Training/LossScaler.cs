@@ -37,7 +37,7 @@ public sealed class LossScaler
         "dynamic" => Dynamic(),
         "none" => Fixed(1),
         _ when double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) && s > 0 && double.IsFinite(s) => Fixed(s),
-        _ => throw new BackpropException($"--loss-scale '{text}': expected dynamic, none, or a positive number such as 1024"),
+        _ => throw new BackpropException("loss scale", $"loss scale '{text}': expected dynamic, none, or a positive number such as 1024"),
     };
 
     /// <summary>The current scale.</summary>

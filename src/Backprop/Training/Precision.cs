@@ -18,7 +18,7 @@ public sealed record Precision(string Name, bool IsDouble, StorageFormat Storage
         "f32" or "float32" or "float" => new("f32", false, StorageFormat.Float32),
         "fp16" or "float16" or "half" => new("fp16", false, StorageFormat.Float16),
         "bf16" or "bfloat16" => new("bf16", false, StorageFormat.BFloat16),
-        _ => throw new BackpropException($"unknown --precision '{name}' (expected f32, f64, fp16 or bf16)"),
+        _ => throw new BackpropException("precision", $"unknown precision '{name}' (expected f32, f64, fp16 or bf16)"),
     };
 
     /// <summary>True for fp16 and bf16.</summary>

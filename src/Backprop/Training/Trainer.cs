@@ -50,7 +50,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     /// <param name="seed">The run's seed; the batch order is drawn from it.</param>
     public Trainer(Network<T> network, Optimizer<T> optimizer, int batchSize, int seed)
     {
-        if (batchSize < 1) throw new BackpropException($"--batch must be at least 1, got {batchSize}");
+        if (batchSize < 1) throw new BackpropException("batch size", $"batch size must be at least 1, got {batchSize}");
         Network = network;
         Optimizer = optimizer;
         BatchSize = batchSize;
@@ -121,7 +121,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
             Batcher.Fill(train, indices, encoding, _x, _t, Network.Outputs);
             double loss = Network.ComputeGradients(_x, _t);
             if (!double.IsFinite(loss))
-                throw new BackpropException($"epoch {_epoch}, batch {b + 1}: the loss is {loss}; training diverged (try a smaller --lr)");
+                throw new BackpropException("learning rate", $"epoch {_epoch}, batch {b + 1}: the loss is {loss}; training diverged (try a smaller learning rate)");
             Optimizer.Step(_parameters);
             _lossSum += Network.Loss.SumOverRows(loss, indices.Length);
             if (train.IsClassification) _correct += Metrics.CountCorrect(Network.Output!, train, indices, Network.Loss.Name);

@@ -1,6 +1,5 @@
 using Backprop.Data;
 using Backprop.Tensors;
-using Backprop.Training;
 
 namespace Backprop.Tests.Analysis;
 
@@ -12,7 +11,7 @@ internal static class TestData
         var rng = new Random(seed);
         var m = new Matrix<T>(rows, cols);
         var span = m.Span;
-        for (int i = 0; i < span.Length; i++) span[i] = T.CreateChecked(Initializer.StandardNormal(rng));
+        for (int i = 0; i < span.Length; i++) span[i] = T.CreateChecked(Gaussian.StandardNormal(rng));
         return m;
     }
 
@@ -21,7 +20,7 @@ internal static class TestData
     {
         var rng = new Random(seed);
         var x = new float[count * features];
-        for (int i = 0; i < x.Length; i++) x[i] = (float)Initializer.StandardNormal(rng);
+        for (int i = 0; i < x.Length; i++) x[i] = (float)Gaussian.StandardNormal(rng);
         var y = new int[count];
         for (int i = 0; i < count; i++) y[i] = rng.Next(classes);
         return new Dataset("random", x, features, y, classes);

@@ -82,7 +82,8 @@ public class PathSumTests
         var trace = ExplainFixtures.Example("article1");
         var e = Assert.Throws<BackpropException>(() => PathTarget.Parse(PathTarget.Kind.Weight, text, trace));
         Assert.DoesNotContain('\n', e.Message);
-        Assert.Contains("--weight", e.Message);
+        Assert.Equal("weight", e.Setting);
+        Assert.StartsWith($"weight '{text}'", e.Message);
     }
 
     private static IEnumerable<PathTarget> AllTargets(Trace trace)

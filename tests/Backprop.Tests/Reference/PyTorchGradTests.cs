@@ -117,7 +117,7 @@ public class PyTorchGradTests
         {
             // softmax of random logits: a proper distribution, far from one-hot; optionally a mass other than 1
             var row = t.Row(r);
-            for (int j = 0; j < k; j++) row[j] = Math.Exp(2 * Backprop.Training.Initializer.StandardNormal(rng));
+            for (int j = 0; j < k; j++) row[j] = Math.Exp(2 * Backprop.Tensors.Gaussian.StandardNormal(rng));
             double sum = 0;
             foreach (var v in row) sum += v;
             double mass = unnormalized ? 0.5 + rng.NextDouble() : 1;

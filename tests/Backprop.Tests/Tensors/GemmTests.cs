@@ -177,7 +177,10 @@ public class GemmThreadTests
                         case "A·B": Gemm.Multiply(a, b, c); break;
                         case "Aᵀ·B": Gemm.MultiplyTransposeA(at, b, c); break;
                         case "A·Bᵀ": Gemm.MultiplyTransposeB(a, bt, c); break;
-                        default: Gemm.MultiplyAddBias(a, b, bias, c, activation, activation is null ? null : h); break;
+                        default:
+                            if (activation is not null) h.Reshape(m, n);
+                            Gemm.Multiply(a, b, c, new DenseEpilogue<T>(bias.Data, activation, activation is null ? null : h));
+                            break;
                     }
                 }
                 finally

@@ -4,7 +4,7 @@ namespace Backprop.Explain.Paths;
 
 /// <summary>
 /// The one number a path-sum explains: a weight w^k_ij, a bias b^k_j, or an input x_i of one example.
-/// Users write indices from 1, as the articles do (--weight 1:1:2 is w¹₁₂); they are kept 0-based here.
+/// Users write indices from 1, as the articles do (weight 1:1:2 is w¹₁₂); they are kept 0-based here.
 /// </summary>
 public sealed record PathTarget(PathTarget.Kind What, int Layer, int Row, int Col)
 {
@@ -43,28 +43,28 @@ public sealed record PathTarget(PathTarget.Kind What, int Layer, int Row, int Co
     /// <summary>Parses "L:i:j" (weight), "L:j" (bias) or "b:i" (input: example b, input i), all 1-based, and checks them against the trace.</summary>
     public static PathTarget Parse(Kind what, string text, Trace trace)
     {
-        string option = what switch { Kind.Weight => "--weight", Kind.Bias => "--bias", _ => "--input" };
+        string setting = what switch { Kind.Weight => "weight", Kind.Bias => "bias", _ => "input" };
         string form = what switch { Kind.Weight => "LAYER:I:J such as 1:1:2", Kind.Bias => "LAYER:J such as 1:2", _ => "EXAMPLE:I such as 1:2" };
         string[] parts = text.Split(':');
         int expected = what == Kind.Weight ? 3 : 2;
         var n = new int[parts.Length];
         if (parts.Length != expected || !parts.Select((p, i) => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out n[i]) && n[i] >= 1).All(ok => ok))
-            throw new BackpropException($"{option} '{text}': expected {form} (numbers from 1)");
+            throw new BackpropException(setting, $"{setting} '{text}': expected {form} (numbers from 1)");
         if (what == Kind.Input)
         {
-            if (n[0] > trace.Batch) throw new BackpropException($"{option} '{text}': the batch has {trace.Batch} examples");
-            if (n[1] > trace.X.Cols) throw new BackpropException($"{option} '{text}': the network has {trace.X.Cols} inputs");
+            if (n[0] > trace.Batch) throw new BackpropException(setting, $"{setting} '{text}': the batch has {trace.Batch} examples");
+            if (n[1] > trace.X.Cols) throw new BackpropException(setting, $"{setting} '{text}': the network has {trace.X.Cols} inputs");
             return new PathTarget(what, 0, n[0] - 1, n[1] - 1);
         }
-        if (n[0] > trace.Stages.Count) throw new BackpropException($"{option} '{text}': the network has {trace.Stages.Count} dense layers");
+        if (n[0] > trace.Stages.Count) throw new BackpropException(setting, $"{setting} '{text}': the network has {trace.Stages.Count} dense layers");
         var stage = trace.Stages[n[0] - 1];
         if (what == Kind.Bias)
         {
-            if (n[1] > stage.Units) throw new BackpropException($"{option} '{text}': dense layer {n[0]} has {stage.Units} units");
+            if (n[1] > stage.Units) throw new BackpropException(setting, $"{setting} '{text}': dense layer {n[0]} has {stage.Units} units");
             return new PathTarget(what, n[0], 0, n[1] - 1);
         }
         if (n[1] > stage.Inputs || n[2] > stage.Units)
-            throw new BackpropException($"{option} '{text}': W{Notation.Sup(n[0])} is {stage.Inputs}×{stage.Units} (inputs × units)");
+            throw new BackpropException(setting, $"{setting} '{text}': W{Notation.Sup(n[0])} is {stage.Inputs}×{stage.Units} (inputs × units)");
         return new PathTarget(what, n[0], n[1] - 1, n[2] - 1);
     }
 }

@@ -13,9 +13,9 @@ internal static class NodeDiagram
 
     public static string Draw(Trace trace, int k, int j, bool backward)
     {
-        if (k < 1 || k > trace.Stages.Count) throw new BackpropException($"--node {k}:{j + 1}: the network has {trace.Stages.Count} dense layers");
+        if (k < 1 || k > trace.Stages.Count) throw new BackpropException("node", $"node {k}:{j + 1}: the network has {trace.Stages.Count} dense layers");
         var s = trace.Stages[k - 1];
-        if (j < 0 || j >= s.Units) throw new BackpropException($"--node {k}:{j + 1}: dense layer {k} has {s.Units} units");
+        if (j < 0 || j >= s.Units) throw new BackpropException("node", $"node {k}:{j + 1}: dense layer {k} has {s.Units} units");
         var c = new SvgCanvas();
         int n = trace.Batch;
         string sk = Notation.Sup(k), u = Notation.Sub(j + 1);

@@ -1,7 +1,7 @@
 using System.Numerics;
 using Backprop.Tensors;
 
-namespace Backprop.Training;
+namespace Backprop.Model;
 
 /// <summary>
 /// Initial weights for a dense layer of fan_in inputs and fan_out outputs. The schemes keep the variance
@@ -10,6 +10,8 @@ namespace Backprop.Training;
 /// He/Kaiming: Var(W) = 2/fan_in, for ReLU, which zeroes half its inputs.
 /// Naive draws from U(−0.1, 0.1) whatever the width, which is what makes deep nets vanish.
 /// Values are drawn in double and then rounded, so float and double nets from one seed agree.
+/// Initialization belongs to the model: the scheme is part of a network's description (a dense layer's
+/// "init" in the network format) and <see cref="NetworkSpec.Build{T}"/> applies it; training starts from a built network.
 /// </summary>
 public static class Initializer
 {
@@ -40,16 +42,7 @@ public static class Initializer
         double std = Math.Sqrt(variance);
         var w = weights.Span;
         for (int i = 0; i < w.Length; i++)
-            w[i] = T.CreateChecked(uniform ? (2 * rng.NextDouble() - 1) * limit : std * StandardNormal(rng));
-    }
-
-    /// <summary>Box–Muller: one N(0, 1) draw from two uniforms.</summary>
-    /// <param name="rng">The generator.</param>
-    public static double StandardNormal(Random rng)
-    {
-        double u1 = 1.0 - rng.NextDouble(); // (0, 1]: keeps log finite
-        double u2 = rng.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+            w[i] = T.CreateChecked(uniform ? (2 * rng.NextDouble() - 1) * limit : std * Gaussian.StandardNormal(rng));
     }
 
     private static string Canonical(string scheme) => scheme switch

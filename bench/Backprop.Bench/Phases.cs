@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text;
+using Backprop.Tensors;
+
+namespace Backprop.Bench;
+
+/// <summary>
+/// Where a training step's time goes: forward, loss, backward and optimizer timed one by one over many steps
+/// of the MLP 784-256-128-10, ours and PyTorch's (reference.py phases), at batch 1 (1 thread), 128 and 512.
+/// </summary>
+internal static class Phases
+{
+    private static readonly string[] Names = ["forward", "loss", "backward", "optimizer"];
+
+    public static string Compare(Options options, Reference python)
+    {
+        var s = new StringBuilder();
+        s.AppendLine("Per-phase time of one training step of 784-256-128-10, µs (mean over the timed steps; PyTorch's forward includes zero_grad).");
+        s.AppendLine();
+        s.AppendLine("| batch, threads | phase | Backprop µs | PyTorch µs | ratio |");
+        s.AppendLine("|---|---|---:|---:|---:|");
+        foreach (var (batch, threads) in new[] { (1, 1), (128, options.Threads), (512, options.Threads) })
+        {
+            Gemm.Threads = threads;
+            var work = new Workload([784, 256, 128, 10], batch);
+            var phases = new double[4];
+            for (int i = 0; i < 20; i++) work.TimedStep(phases); // warm-up
+            Array.Clear(phases);
+            int steps = Math.Max(50, (options.Quick ? 20_000 : 100_000) / batch);
+            for (int i = 0; i < steps; i++) work.TimedStep(phases);
+            var theirs = python.Run("phases", "--batch", batch.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture));
+            double oursTotal = 0, theirsTotal = 0;
+            for (int p = 0; p < 4; p++)
+            {
+                double ours = 1e6 * phases[p] / steps;
+                double? them = theirs?.GetProperty(Names[p] + "_us").GetDouble();
+                oursTotal += ours;
+                theirsTotal += them ?? double.NaN;
+                s.AppendLine(CultureInfo.InvariantCulture, $"| {batch}, {threads} | {Names[p]} | {ours:0.0} | {them?.ToString("0.0", CultureInfo.InvariantCulture) ?? "missing"} | {(them is { } t ? (t / ours).ToString("0.0", CultureInfo.InvariantCulture) : "")} |");
+            }
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {batch}, {threads} | **step** | **{oursTotal:0.0}** | **{theirsTotal:0.0}** | **{theirsTotal / oursTotal:0.0}** |");
+        }
+        return s.ToString();
+    }
+}

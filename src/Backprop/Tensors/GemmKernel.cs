@@ -1,0 +1,82 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Tensors;
+
+/// <summary>
+/// The micro-kernel of <see cref="GemmDriver{T}"/>, one for every vector width: it computes one MR×NR tile
+/// of C (MR rows × 2 vectors of columns) from a row panel of A (read in place through its strides, so a
+/// transposed A costs nothing) and a packed panel of B (kc rows of NR contiguous values). Each step of k
+/// loads two vectors of B, broadcasts MR values of A and does 2·MR fused multiply-adds into MR·2
+/// accumulators that stay in registers. <typeparamref name="TVectors"/> is a struct, so the JIT compiles the
+/// kernel once per width with every operation inlined and the rows beyond MR removed:
+/// AVX-512 8×(2×16 floats), 16 zmm accumulators of 32; AVX2/FMA 6×(2×8 floats), 12 ymm of 16;
+/// <see cref="Vector{T}"/> 4×(2 vectors) for everything else (Arm, old x64).
+/// </summary>
+internal static unsafe class GemmKernel<T, TVector, TVectors>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TVector : struct
+    where TVectors : struct, IGemmVectors<T, TVector>
+{
+    public static int MR => TVectors.Rows;
+    public static int NR => 2 * TVectors.Width;
+
+    /// <summary>C[0..MR, 0..NR] (=|+=) Σₚ A[i, p]·B[p, j], with A[i, p] at a[i·rowStride + p·colStride].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(int kc, T* a, nint rowStride, nint colStride, T* b, T* c, nint ldc, bool accumulate)
+    {
+        int width = TVectors.Width;
+        TVector c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        TVector c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        T* a0 = a, a1 = a + rowStride, a2 = a + 2 * rowStride, a3 = a + 3 * rowStride;
+        T* a4 = a + 4 * rowStride, a5 = a + 5 * rowStride, a6 = a + 6 * rowStride, a7 = a + 7 * rowStride;
+        nint offset = 0;
+        for (int p = 0; p < kc; p++, offset += colStride, b += 2 * width)
+        {
+            var b0 = TVectors.Load(b);
+            var b1 = TVectors.Load(b + width);
+            TVector x;
+            x = TVectors.Broadcast(a0[offset]); c00 = TVectors.MultiplyAdd(x, b0, c00); c01 = TVectors.MultiplyAdd(x, b1, c01);
+            x = TVectors.Broadcast(a1[offset]); c10 = TVectors.MultiplyAdd(x, b0, c10); c11 = TVectors.MultiplyAdd(x, b1, c11);
+            x = TVectors.Broadcast(a2[offset]); c20 = TVectors.MultiplyAdd(x, b0, c20); c21 = TVectors.MultiplyAdd(x, b1, c21);
+            x = TVectors.Broadcast(a3[offset]); c30 = TVectors.MultiplyAdd(x, b0, c30); c31 = TVectors.MultiplyAdd(x, b1, c31);
+            if (TVectors.Rows > 4) // constants for the JIT: the rows a width does not use are compiled away
+            {
+                x = TVectors.Broadcast(a4[offset]); c40 = TVectors.MultiplyAdd(x, b0, c40); c41 = TVectors.MultiplyAdd(x, b1, c41);
+                x = TVectors.Broadcast(a5[offset]); c50 = TVectors.MultiplyAdd(x, b0, c50); c51 = TVectors.MultiplyAdd(x, b1, c51);
+            }
+            if (TVectors.Rows > 6)
+            {
+                x = TVectors.Broadcast(a6[offset]); c60 = TVectors.MultiplyAdd(x, b0, c60); c61 = TVectors.MultiplyAdd(x, b1, c61);
+                x = TVectors.Broadcast(a7[offset]); c70 = TVectors.MultiplyAdd(x, b0, c70); c71 = TVectors.MultiplyAdd(x, b1, c71);
+            }
+        }
+        Store(c00, c01, c, accumulate);
+        Store(c10, c11, c + ldc, accumulate);
+        Store(c20, c21, c + 2 * ldc, accumulate);
+        Store(c30, c31, c + 3 * ldc, accumulate);
+        if (TVectors.Rows > 4)
+        {
+            Store(c40, c41, c + 4 * ldc, accumulate);
+            Store(c50, c51, c + 5 * ldc, accumulate);
+        }
+        if (TVectors.Rows > 6)
+        {
+            Store(c60, c61, c + 6 * ldc, accumulate);
+            Store(c70, c71, c + 7 * ldc, accumulate);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(TVector low, TVector high, T* c, bool accumulate)
+    {
+        int width = TVectors.Width;
+        if (accumulate)
+        {
+            low = TVectors.Add(low, TVectors.Load(c));
+            high = TVectors.Add(high, TVectors.Load(c + width));
+        }
+        TVectors.Store(low, c);
+        TVectors.Store(high, c + width);
+    }
+}
