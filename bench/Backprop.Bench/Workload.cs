@@ -23,8 +23,8 @@ internal sealed class Workload
         X = new Matrix<float>(batch, sizes[0]);
         T = new Matrix<float>(batch, 1);
         var rng = new Random(seed);
-        for (int i = 0; i < X.Length; i++) X.Data[i] = (float)rng.NextDouble();
-        for (int i = 0; i < batch; i++) T.Data[i] = rng.Next(sizes[^1]);
+        for (int i = 0; i < X.Length; i++) X.Span[i] = (float)rng.NextDouble();
+        for (int i = 0; i < batch; i++) T.Span[i] = rng.Next(sizes[^1]);
         _parameters = [.. Network.Parameters];
     }
 

@@ -5,7 +5,7 @@ namespace Backprop.Tensors;
 /// <summary>
 /// The three matrix products backpropagation needs, without materializing a transpose:
 /// <list type="bullet">
-/// <item>forward  Z  = X·W       (<see cref="Multiply"/>)</item>
+/// <item>forward  Z  = X·W       (<see cref="Multiply{T}(Matrix{T}, Matrix{T}, Matrix{T})"/>)</item>
 /// <item>backward dW = Xᵀ·Δ      (<see cref="MultiplyTransposeA"/>)</item>
 /// <item>backward dX = Δ·Wᵀ      (<see cref="MultiplyTransposeB"/>)</item>
 /// </list>
