@@ -48,9 +48,9 @@ public static class Csv
             for (int j = 0; j < width; j++)
             {
                 if (!TryParse(fields[j], out values[j]))
-                    throw new BackpropException($"{path}: line {lineNumber}, column {j + 1}: '{IO.Excerpt.Of(fields[j].Trim())}' is not a number");
+                    throw new BackpropException($"{path}: line {lineNumber}, column {j + 1}: '{Excerpt.Of(fields[j].Trim())}' is not a number");
                 if (!double.IsFinite(values[j]))
-                    throw new BackpropException($"{path}: line {lineNumber}, column {j + 1}: {IO.Excerpt.Of(fields[j].Trim())} is not a finite number");
+                    throw new BackpropException($"{path}: line {lineNumber}, column {j + 1}: {Excerpt.Of(fields[j].Trim())} is not a finite number");
             }
             rows.Add(values);
         }

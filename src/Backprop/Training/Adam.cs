@@ -23,7 +23,7 @@ public sealed class Adam<T>(double learningRate, double beta1 = 0.9, double beta
     /// <summary>λ, L2 weight decay added to the gradient.</summary>
     public double WeightDecay { get; } = weightDecay;
 
-    internal override void WriteState(IO.StateWriter writer)
+    internal override void WriteState(StateWriter writer)
     {
         writer.Write("adam");
         writer.Write(LearningRate);
@@ -36,7 +36,7 @@ public sealed class Adam<T>(double learningRate, double beta1 = 0.9, double beta
         WriteBuffers(writer, _v);
     }
 
-    internal override void ReadState(IO.StateReader reader, IReadOnlyList<Parameter<T>> parameters)
+    internal override void ReadState(StateReader reader, IReadOnlyList<Parameter<T>> parameters)
     {
         ExpectKind(reader, "adam");
         double lr = reader.ReadDouble();

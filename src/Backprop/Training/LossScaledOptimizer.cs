@@ -45,7 +45,7 @@ public sealed class LossScaledOptimizer<T> : Optimizer<T> where T : unmanaged, I
         _network.GradientScale = Scaler.Scale;
     }
 
-    internal override void WriteState(IO.StateWriter writer)
+    internal override void WriteState(StateWriter writer)
     {
         writer.Write("loss-scaled");
         writer.Write(LearningRate);
@@ -53,7 +53,7 @@ public sealed class LossScaledOptimizer<T> : Optimizer<T> where T : unmanaged, I
         _inner.WriteState(writer);
     }
 
-    internal override void ReadState(IO.StateReader reader, IReadOnlyList<Parameter<T>> parameters)
+    internal override void ReadState(StateReader reader, IReadOnlyList<Parameter<T>> parameters)
     {
         ExpectKind(reader, "loss-scaled");
         double lr = reader.ReadDouble();

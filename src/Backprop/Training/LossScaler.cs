@@ -59,7 +59,7 @@ public sealed class LossScaler
     /// <summary>Steps recorded.</summary>
     public long Steps { get; private set; }
 
-    internal void WriteState(IO.StateWriter writer)
+    internal void WriteState(StateWriter writer)
     {
         writer.Write(GrowthFactor);
         writer.Write(BackoffFactor);
@@ -70,7 +70,7 @@ public sealed class LossScaler
         writer.Write(Steps);
     }
 
-    internal void ReadState(IO.StateReader reader)
+    internal void ReadState(StateReader reader)
     {
         Optimizer<float>.Expect(reader, "loss-scale growth factor", reader.ReadDouble(), GrowthFactor);
         Optimizer<float>.Expect(reader, "loss-scale backoff factor", reader.ReadDouble(), BackoffFactor);

@@ -18,28 +18,28 @@ public abstract class Optimizer<T>(double learningRate) where T : unmanaged, IFl
     /// Writes the state a checkpoint needs to continue bit for bit: the kind, the settings that must match
     /// on restore, and the per-parameter buffers. Optimizers from outside the library cannot be checkpointed.
     /// </summary>
-    internal virtual void WriteState(IO.StateWriter writer) =>
+    internal virtual void WriteState(StateWriter writer) =>
         throw new BackpropException($"the {GetType().Name} optimizer cannot be checkpointed");
 
     /// <summary>Restores what <see cref="WriteState"/> wrote; settings that differ are refused, naming the difference.</summary>
-    internal virtual void ReadState(IO.StateReader reader, IReadOnlyList<Parameter<T>> parameters) =>
+    internal virtual void ReadState(StateReader reader, IReadOnlyList<Parameter<T>> parameters) =>
         throw new BackpropException($"the {GetType().Name} optimizer cannot be checkpointed");
 
     /// <summary>Refuses a restore into an optimizer that was set up differently from the saved one.</summary>
-    internal static void Expect(IO.StateReader reader, string what, double saved, double current)
+    internal static void Expect(StateReader reader, string what, double saved, double current)
     {
         if (BitConverter.DoubleToInt64Bits(saved) == BitConverter.DoubleToInt64Bits(current)) return; // the same bits: -0 is not 0 here
         throw new BackpropException($"{reader.Source}: the checkpoint's optimizer has {what} {saved.ToString(System.Globalization.CultureInfo.InvariantCulture)}, this one {current.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
     }
 
-    internal static void ExpectKind(IO.StateReader reader, string kind)
+    internal static void ExpectKind(StateReader reader, string kind)
     {
         string saved = reader.ReadString();
         if (saved != kind) throw new BackpropException($"{reader.Source}: the checkpoint's optimizer is {saved}, this one is {kind}");
     }
 
     /// <summary>Per-parameter buffers (velocity, moments): null before the first step, else one array per parameter.</summary>
-    internal static void WriteBuffers(IO.StateWriter writer, T[][]? buffers)
+    internal static void WriteBuffers(StateWriter writer, T[][]? buffers)
     {
         writer.Write(buffers is not null);
         if (buffers is null) return;
@@ -48,7 +48,7 @@ public abstract class Optimizer<T>(double learningRate) where T : unmanaged, IFl
     }
 
     /// <summary>Reads buffers into fresh arrays shaped like <paramref name="shapes"/> (empty where <paramref name="empty"/> says so).</summary>
-    internal static T[][]? ReadBuffers(IO.StateReader reader, IReadOnlyList<Parameter<T>> shapes, string what, bool empty = false)
+    internal static T[][]? ReadBuffers(StateReader reader, IReadOnlyList<Parameter<T>> shapes, string what, bool empty = false)
     {
         if (!reader.ReadBool()) return null;
         int count = reader.ReadInt32();

@@ -18,7 +18,7 @@ public sealed class Sgd<T>(double learningRate, double momentum = 0, double weig
     /// <summary>λ.</summary>
     public double WeightDecay { get; } = weightDecay;
 
-    internal override void WriteState(IO.StateWriter writer)
+    internal override void WriteState(StateWriter writer)
     {
         writer.Write("sgd");
         writer.Write(LearningRate);
@@ -27,7 +27,7 @@ public sealed class Sgd<T>(double learningRate, double momentum = 0, double weig
         WriteBuffers(writer, _velocity);
     }
 
-    internal override void ReadState(IO.StateReader reader, IReadOnlyList<Parameter<T>> parameters)
+    internal override void ReadState(StateReader reader, IReadOnlyList<Parameter<T>> parameters)
     {
         ExpectKind(reader, "sgd");
         double lr = reader.ReadDouble();

@@ -15,7 +15,7 @@ public sealed partial class Trainer<T>
     public byte[] SaveState()
     {
         if (_shuffledCount < 0) throw new BackpropException("cannot save the training state: its epochs were shuffled over different numbers of examples");
-        var w = new IO.StateWriter();
+        var w = new StateWriter();
         w.Write("trainer");
         w.Write(Unsafe.SizeOf<T>());
         w.Write(BatchSize);
@@ -45,7 +45,7 @@ public sealed partial class Trainer<T>
     /// </summary>
     public void RestoreState(ReadOnlyMemory<byte> state, string source = "checkpoint")
     {
-        var r = new IO.StateReader(state, source);
+        var r = new StateReader(state, source);
         if (r.ReadString() != "trainer") throw r.Corrupt("no trainer state");
         int size = r.ReadInt32();
         if (size != Unsafe.SizeOf<T>()) throw new BackpropException($"{source}: the checkpoint holds {Bits(size)} weights, this trainer {Bits(Unsafe.SizeOf<T>())}");

@@ -21,8 +21,8 @@ public class ArchitectureTests
         { "Data", ["Tensors"] },
         { "Training", ["Tensors", "Layers", "Losses", "Model", "Data"] },
         { "Checking", ["Tensors", "Layers", "Losses", "Model", "Data"] },
-        { "IO", ["Tensors", "Layers", "Losses", "Model"] },
-        { "Explain", ["Tensors", "Layers", "Losses", "Model", "Data", "Checking", "IO"] },
+        { "IO", ["Tensors", "Layers", "Losses", "Model", "Data", "Training"] },
+        { "Explain", ["Tensors", "Layers", "Losses", "Model", "Data", "Training", "Checking", "IO"] },
         { "Analysis", ["Tensors", "Layers", "Losses", "Model", "Data", "Training", "Checking", "IO"] },
     };
 

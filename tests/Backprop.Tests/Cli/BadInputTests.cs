@@ -152,7 +152,7 @@ public class BadInputTests
     [InlineData(new[] { "--data", "nowhere.csv" }, "nowhere.csv: file not found")]
     [InlineData(new[] { "--data", "circles", "--layers", "2-8-1", "--loss", "cross_entropy" }, "cross_entropy over 1 output is always 0")]
     [InlineData(new[] { "--data", "xor", "--limit", "-5" }, "--limit must be at least 1, got -5")]
-    [InlineData(new[] { "--data", "xor", "--batch", "0" }, "--batch must be at least 1, got 0")]          // the library says "batch size"
+    [InlineData(new[] { "--data", "xor", "--batch", "0" }, "--batch must be from 1 to")]                    // refused while parsing, before any work
     [InlineData(new[] { "--data", "xor", "--precision", "f8" }, "unknown --precision 'f8'")]              // the library says "precision"
     [InlineData(new[] { "--data", "xor", "--precision", "fp16", "--loss-scale", "x" }, "--loss-scale 'x'")] // the library says "loss scale"
     public void Train_BadArguments(string[] args, string expected) =>

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Backprop.IO;
+namespace Backprop.Training;
 
 /// <summary>
 /// Little-endian binary writing for checkpoints: numbers and arrays as their raw bits (so a restored

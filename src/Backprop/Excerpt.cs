@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Backprop.IO;
+namespace Backprop;
 
 /// <summary>
 /// A short, printable excerpt of outside input for error messages: at most a few dozen characters,

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Backprop.IO;
+namespace Backprop.Training;
 
 /// <summary>
 /// Reads what <see cref="StateWriter"/> wrote. Every length is checked against the bytes that are left
