@@ -297,6 +297,37 @@ public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<Ser
         }
     }
 
+    [Fact]
+    public async Task Every_matrix_a_step_shows_is_the_one_explain_shows()
+    {
+        // The state names each matrix once; operands shown transposed (H¹ᵀ, W²ᵀ) must not replace their key's matrix.
+        string id = await NewSession();
+        var response = await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"article1\"}"));
+        response.EnsureSuccessStatusCode();
+        var state = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var explain = JsonDocument.Parse(await _http.GetStringAsync($"api/s/{id}/trace")).RootElement.GetProperty("steps");
+        var byStep = state.GetProperty("steps").EnumerateArray().Where(s => !s.GetProperty("title").GetString()!.Contains("rinse and repeat", StringComparison.Ordinal)).ToList();
+        Assert.Equal(explain.GetArrayLength(), byStep.Count);
+        int transposed = 0;
+        for (int k = 0; k < byStep.Count; k++)
+        {
+            var shown = byStep[k].GetProperty("matrices").EnumerateArray().ToList();
+            var expected = explain[k].GetProperty("matrices").EnumerateArray().ToList();
+            Assert.Equal(expected.Count, shown.Count);
+            for (int m = 0; m < shown.Count; m++)
+            {
+                Assert.Equal(expected[m].GetProperty("symbol").GetString(), shown[m].GetProperty("symbol").GetString());
+                var values = state.GetProperty("matrices").GetProperty(shown[m].GetProperty("values").GetString()!);
+                Assert.Equal(Numbers(expected[m].GetProperty("values")), Numbers(values));
+                if (shown[m].TryGetProperty("transposed", out _)) transposed++;
+            }
+        }
+        Assert.True(transposed > 0, "article1's backward steps show transposed operands");
+    }
+
+    private static double[][] Numbers(JsonElement rows) =>
+        [.. rows.EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray())];
+
     internal static Model.NetworkSpec WithWeight(Model.NetworkSpec spec, int denseIndex, int row, int col, double value)
     {
         var dense = spec.Layers.Where(l => l.Type == "dense").ElementAt(denseIndex);

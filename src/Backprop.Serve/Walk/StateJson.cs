@@ -93,10 +93,15 @@ internal static class StateJson
         w.WriteStartArray("matrices");
         foreach (var m in shown)
         {
-            matrices[m.Key] = m.Value;
+            // A transposed operand (H¹ᵀ in ∂E/∂W² = H¹ᵀ·Δ²) holds other values than its key's matrix: it gets a name
+            // of its own in `matrices` ("H1ᵀ"), while `key` stays the trace key the diagram lights.
+            string name = m.Transposed ? m.Key + "ᵀ" : m.Key;
+            matrices[name] = m.Value;
             w.WriteStartObject();
             w.WriteString("key", m.Key);
+            w.WriteString("values", name);
             w.WriteString("symbol", m.Symbol);
+            if (m.Transposed) w.WriteBoolean("transposed", true);
             w.WriteEndObject();
         }
         w.WriteEndArray();

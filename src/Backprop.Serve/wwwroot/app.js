@@ -135,7 +135,7 @@ function renderStep() {
   box.replaceChildren();
   s.matrices.forEach((m, index) => {
     const result = index === s.matrices.length - 1;
-    const values = page.data.matrices[m.key];
+    const values = page.data.matrices[m.values];
     box.append(matrixTable(`${m.symbol} (${values.length}×${values[0].length})${result ? ', just computed' : ''}`, values, (i, j, td, v) => {
       td.textContent = short(v);
       td.title = exact(v);
