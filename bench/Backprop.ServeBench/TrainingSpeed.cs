@@ -34,7 +34,8 @@ internal static class TrainingSpeed
         (seconds) => {
           const epoch = document.querySelector('[data-testid=train-epoch]');
           const loss = document.querySelector('[data-testid=train-loss]');
-          window.__updates = new Promise((resolve) => {
+          window.__updates = new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error('no snapshot drawn within 30 s')), 30000);
             const times = [];
             let losses = 0, frames = 0, shownFrames = 0, shown = epoch.dataset.value, first = 0, counting = true;
             const tick = () => {
@@ -55,6 +56,7 @@ internal static class TrainingSpeed
               times.push(now);
               if (times.length > 1) return;
               first = now;
+              clearTimeout(timer);
               setTimeout(() => {
                 counting = false;
                 observer.disconnect();
