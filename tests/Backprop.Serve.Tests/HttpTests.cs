@@ -196,6 +196,13 @@ public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Equal(TrainingJobGrid * TrainingJobGrid, last.GetProperty("boundary").GetProperty("cells").GetArrayLength());
         Assert.EndsWith("event: done\ndata: {}", stream.TrimEnd(), StringComparison.Ordinal);
         Assert.NotEqual(before, await _http.GetStringAsync($"api/s/{id}/download/network.json"));
+        // The weight diagram's numbers are the trained network's, layer by layer (float32, as it trains).
+        var trained = JsonDocument.Parse(await _http.GetStringAsync($"api/s/{id}/download/network.json")).RootElement
+            .GetProperty("layers").EnumerateArray().Where(l => l.GetProperty("type").GetString() == "dense").ToList();
+        var drawn = last.GetProperty("weights");
+        Assert.Equal(trained.Count, drawn.GetArrayLength());
+        for (int k = 0; k < trained.Count; k++)
+            Assert.Equal(Numbers(trained[k].GetProperty("weights")).Select(r => r.Select(v => (float)v).ToArray()), Numbers(drawn[k]).Select(r => r.Select(v => (float)v).ToArray()));
         string history = await _http.GetStringAsync($"api/s/{id}/download/history.csv");
         Assert.Equal(201, history.Trim().Split('\n').Length);
     }

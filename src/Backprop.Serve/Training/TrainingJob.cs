@@ -92,6 +92,28 @@ internal sealed class TrainingJob
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Every dense layer's W (inputs × outputs) for the page's weight diagram: the training network's own
+    /// float32 values.
+    /// </summary>
+    private JsonArray Weights()
+    {
+        var layers = new JsonArray();
+        foreach (var dense in _network.DenseLayers)
+        {
+            var w = dense.Weights.Value;
+            var rows = new JsonArray();
+            for (int i = 0; i < w.Rows; i++)
+            {
+                var row = new JsonArray();
+                foreach (float v in w.Row(i)) row.Add(v);
+                rows.Add(row);
+            }
+            layers.Add(rows);
+        }
+        return layers;
+    }
+
     private void Publish(EpochReport report, bool done)
     {
         var norms = new JsonArray();
@@ -109,6 +131,7 @@ internal sealed class TrainingJob
             ["grad_norms"] = norms,
         };
         if (_train.FeatureCount == 2 && _train.IsClassification) snapshot["boundary"] = Boundary();
+        snapshot["weights"] = Weights();
         Volatile.Write(ref _latest, snapshot.ToJsonString());
         Interlocked.Increment(ref _version);
     }

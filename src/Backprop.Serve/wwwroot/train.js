@@ -85,6 +85,33 @@ function progress(p) {
     label: `W${k + 1}`,
   })));
   if (p.boundary) drawBoundary($('boundary'), p.boundary);
+  if (p.weights) drawWeights($('weights-chart'), p.weights, p.epoch);
+}
+
+/** The network as columns of units joined by one line per weight, coloured by sign (colour-blind safe) and weighted by |w|. */
+function drawWeights(canvas, layers, epoch) {
+  const g = canvas.getContext('2d');
+  const w = canvas.width, h = canvas.height, pad = 14;
+  g.clearRect(0, 0, w, h);
+  const sizes = [layers[0].length, ...layers.map((m) => m[0].length)];
+  const x = (k) => pad + (w - 2 * pad) * (k / (sizes.length - 1));
+  const y = (k, i) => sizes[k] === 1 ? h / 2 : pad + (h - 2 * pad) * (i / (sizes[k] - 1));
+  const max = Math.max(1e-12, ...layers.flatMap((m) => m.flatMap((row) => row.map(Math.abs))));
+  let drawn = 0;
+  layers.forEach((m, k) => m.forEach((row, i) => row.forEach((v, j) => {
+    const s = Math.abs(v) / max;
+    g.strokeStyle = v >= 0 ? `rgba(0, 114, 178, ${0.1 + 0.9 * s})` : `rgba(213, 94, 0, ${0.1 + 0.9 * s})`;
+    g.lineWidth = 0.3 + 2.7 * s;
+    g.beginPath();
+    g.moveTo(x(k), y(k, i));
+    g.lineTo(x(k + 1), y(k + 1, j));
+    g.stroke();
+    drawn++;
+  })));
+  g.fillStyle = '#333';
+  sizes.forEach((n, k) => { for (let i = 0; i < n; i++) { g.beginPath(); g.arc(x(k), y(k, i), n > 32 ? 1.5 : 3, 0, 2 * Math.PI); g.fill(); } });
+  canvas.dataset.weights = String(drawn);
+  canvas.dataset.epoch = String(epoch);
 }
 
 function setNumber(id, v) {
