@@ -131,7 +131,9 @@ internal sealed class TrainingJob
             ["grad_norms"] = norms,
         };
         if (_train.FeatureCount == 2 && _train.IsClassification) snapshot["boundary"] = Boundary();
-        snapshot["weights"] = Weights();
+        // The weight diagram redraws at a third of the snapshot rate (about 10 a second) and always at the end:
+        // its thousands of numbers are the snapshot's costliest part, and the eye needs no more.
+        if (done || Interlocked.Read(ref _version) % 3 == 0) snapshot["weights"] = Weights();
         Volatile.Write(ref _latest, snapshot.ToJsonString());
         Interlocked.Increment(ref _version);
     }

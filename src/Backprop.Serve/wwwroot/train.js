@@ -97,17 +97,24 @@ function drawWeights(canvas, layers, epoch) {
   const x = (k) => pad + (w - 2 * pad) * (k / (sizes.length - 1));
   const y = (k, i) => sizes[k] === 1 ? h / 2 : pad + (h - 2 * pad) * (i / (sizes[k] - 1));
   const max = Math.max(1e-12, ...layers.flatMap((m) => m.flatMap((row) => row.map(Math.abs))));
+  // Lines grouped by sign and 8 strength levels: 16 strokes instead of one per weight keep the redraw cheap
+  // while the trainer shares the CPU.
+  const LEVELS = 8;
+  const paths = Array.from({ length: 2 * LEVELS }, () => new Path2D());
   let drawn = 0;
   layers.forEach((m, k) => m.forEach((row, i) => row.forEach((v, j) => {
-    const s = Math.abs(v) / max;
-    g.strokeStyle = v >= 0 ? `rgba(0, 114, 178, ${0.1 + 0.9 * s})` : `rgba(213, 94, 0, ${0.1 + 0.9 * s})`;
-    g.lineWidth = 0.3 + 2.7 * s;
-    g.beginPath();
-    g.moveTo(x(k), y(k, i));
-    g.lineTo(x(k + 1), y(k + 1, j));
-    g.stroke();
+    const level = Math.min(LEVELS - 1, Math.floor((Math.abs(v) / max) * LEVELS));
+    const path = paths[(v >= 0 ? 0 : LEVELS) + level];
+    path.moveTo(x(k), y(k, i));
+    path.lineTo(x(k + 1), y(k + 1, j));
     drawn++;
   })));
+  paths.forEach((path, index) => {
+    const s = ((index % LEVELS) + 1) / LEVELS;
+    g.strokeStyle = index < LEVELS ? `rgba(0, 114, 178, ${0.1 + 0.9 * s})` : `rgba(213, 94, 0, ${0.1 + 0.9 * s})`;
+    g.lineWidth = 0.3 + 2.7 * s;
+    g.stroke(path);
+  });
   g.fillStyle = '#333';
   sizes.forEach((n, k) => { for (let i = 0; i < n; i++) { g.beginPath(); g.arc(x(k), y(k, i), n > 32 ? 1.5 : 3, 0, 2 * Math.PI); g.fill(); } });
   canvas.dataset.weights = String(drawn);
