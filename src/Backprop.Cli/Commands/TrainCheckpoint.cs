@@ -44,6 +44,9 @@ internal sealed class TrainCheckpoint
     /// <summary>The epochs finished so far (restored from the checkpoint when resuming).</summary>
     public List<EpochReport> History { get; }
 
+    /// <summary>Whether this run asks for a checkpoint (--checkpoint given).</summary>
+    public static bool Requested(ParseResult r) => r.GetValue(PathOption) is not null;
+
     public static void AddTo(Command command)
     {
         foreach (var option in new Option[] { PathOption, Every, Resume }) command.Options.Add(option);

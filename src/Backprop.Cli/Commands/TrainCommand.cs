@@ -87,7 +87,7 @@ internal static class TrainCommand
         using var gpu = TrainDevice<T>.Open(r.GetValue(Device)!, network, optimizer, trainer.BatchSize, seed, precision.IsMixed); // null: the CPU
         int epochs = r.GetValue(Epochs) ?? (Array.IndexOf(Synthetic.Names, dataName) >= 0 ? 300 : 10);
         if (epochs < 1) throw new BackpropException($"--epochs must be at least 1, got {epochs}");
-        if (gpu is not null && r.GetValue<string?>("--checkpoint") is not null)
+        if (gpu is not null && TrainCheckpoint.Requested(r))
             throw new BackpropException("--checkpoint needs --device cpu: the GPU trainer keeps its state on the device");
         var checkpoint = TrainCheckpoint.Open(r, trainer, train, epochs); // restores the trainer with --resume
         using var interrupt = new Interrupt();

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Backprop.Explain;
+using Backprop.Explain.Report;
 using Backprop.Explain.Steps;
 using Backprop.Explain.Svg;
 using Backprop.Tensors;
@@ -43,7 +44,7 @@ internal static class StateJson
             foreach (var (key, m) in matrices)
             {
                 w.WritePropertyName(key);
-                Rows(w, m);
+                JsonTrace.WriteMatrix(w, m);
             }
             w.WriteEndObject();
             w.WriteString("name", problem.Name);
@@ -58,9 +59,9 @@ internal static class StateJson
             {
                 w.WriteStartObject();
                 w.WritePropertyName("weights");
-                Rows(w, s.W);
+                JsonTrace.WriteMatrix(w, s.W);
                 w.WritePropertyName("weights_grad");
-                Rows(w, s.DW);
+                JsonTrace.WriteMatrix(w, s.DW);
                 w.WritePropertyName("bias");
                 Row(w, s.B, 0);
                 w.WritePropertyName("bias_grad");
@@ -69,11 +70,11 @@ internal static class StateJson
             }
             w.WriteEndArray();
             w.WritePropertyName("x");
-            Rows(w, trace.X);
+            JsonTrace.WriteMatrix(w, trace.X);
             w.WritePropertyName("t");
-            Rows(w, trace.Targets);
+            JsonTrace.WriteMatrix(w, trace.Targets);
             w.WritePropertyName("y");
-            Rows(w, trace.Y);
+            JsonTrace.WriteMatrix(w, trace.Y);
             w.WriteString("svg_forward", Diagrams.Draw(trace, DiagramKind.Forward));
             w.WriteString("svg_backward", Diagrams.Draw(trace, DiagramKind.Backward));
             w.WriteEndObject();
@@ -105,23 +106,8 @@ internal static class StateJson
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        if (check is not null)
-        {
-            w.WriteStartObject("check");
-            w.WriteString("identity", check.Identity);
-            w.WriteNumber("max_error", check.MaxError);
-            w.WriteNumber("tolerance", check.Tolerance);
-            w.WriteBoolean("passed", check.Passed);
-            w.WriteEndObject();
-        }
+        if (check is not null) JsonTrace.WriteCheck(w, check);
         w.WriteEndObject();
-    }
-
-    private static void Rows(Utf8JsonWriter w, Matrix<double> m)
-    {
-        w.WriteStartArray();
-        for (int i = 0; i < m.Rows; i++) Row(w, m, i);
-        w.WriteEndArray();
     }
 
     private static void Row(Utf8JsonWriter w, Matrix<double> m, int i)

@@ -49,15 +49,7 @@ public static class JsonTrace
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
-                if (s.Check is { } c)
-                {
-                    w.WriteStartObject("check");
-                    w.WriteString("identity", c.Identity);
-                    w.WriteNumber("max_error", c.MaxError);
-                    w.WriteNumber("tolerance", c.Tolerance);
-                    w.WriteBoolean("passed", c.Passed);
-                    w.WriteEndObject();
-                }
+                if (s.Check is { } c) WriteCheck(w, c);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -99,7 +91,23 @@ public static class JsonTrace
         w.WriteEndObject();
     }
 
-    private static void WriteMatrix(Utf8JsonWriter w, Matrix<double> m)
+    /// <summary>A step's identity check as the property <c>check</c>: identity, max_error, tolerance, passed.</summary>
+    /// <param name="w">The writer, inside an object.</param>
+    /// <param name="check">The check.</param>
+    public static void WriteCheck(Utf8JsonWriter w, IdentityCheck check)
+    {
+        w.WriteStartObject("check");
+        w.WriteString("identity", check.Identity);
+        w.WriteNumber("max_error", check.MaxError);
+        w.WriteNumber("tolerance", check.Tolerance);
+        w.WriteBoolean("passed", check.Passed);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A matrix as an array of rows, every number at round-trip precision.</summary>
+    /// <param name="w">The writer, where a value goes.</param>
+    /// <param name="m">The matrix.</param>
+    public static void WriteMatrix(Utf8JsonWriter w, Matrix<double> m)
     {
         w.WriteStartArray();
         for (int i = 0; i < m.Rows; i++)
