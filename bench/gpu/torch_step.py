@@ -16,7 +16,7 @@ from torch import nn
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--batches", type=int, nargs="+", default=[1, 128, 512, 4096])
+    parser.add_argument("--batches", type=int, nargs="+", default=[1, 8, 32, 128, 512, 1024, 4096])
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--lr", type=float, default=0.01)
     args = parser.parse_args()
@@ -34,6 +34,7 @@ def main():
                 "impl": "pytorch-" + mode, "batch": batch, "us_per_step": us,
                 "examples_per_second": batch / us * 1e6, "torch": torch.__version__,
                 "device": torch.cuda.get_device_name(0),
+                "tf32": torch.backends.cuda.matmul.allow_tf32,
             }), flush=True)
 
 

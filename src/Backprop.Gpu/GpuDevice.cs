@@ -30,12 +30,19 @@ public sealed class GpuDevice : IDisposable
     public bool IsCuda => Accelerator.AcceleratorType == AcceleratorType.Cuda;
 
     /// <summary>The first CUDA device, or null when there is none (no NVIDIA driver, or no device).</summary>
-    public static GpuDevice? TryCuda()
+    public static GpuDevice? TryCuda() => TryCuda(profiling: false);
+
+    /// <summary>The first CUDA device, with profiling markers enabled when <paramref name="profiling"/> (for the GPU benchmark).</summary>
+    internal static GpuDevice? TryCuda(bool profiling)
     {
         Context? context = null;
         try
         {
-            context = Context.Create(builder => builder.Cuda().EnableAlgorithms()); // Algorithms: exp, log, tanh for f64 on PTX
+            context = Context.Create(builder =>
+            {
+                builder.Cuda().EnableAlgorithms(); // Algorithms: exp, log, tanh for f64 on PTX
+                if (profiling) builder.Profiling();
+            });
             var devices = context.GetCudaDevices();
             if (devices.Count == 0)
             {

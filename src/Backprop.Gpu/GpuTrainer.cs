@@ -40,6 +40,10 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
     private MemoryBuffer1D<int, Stride1D.Dense>? _batchCorrect;
     private long _steps;
     private int _epoch;
+    private readonly MemoryBuffer1D<T, Stride1D.Dense>?[] _partial = new MemoryBuffer1D<T, Stride1D.Dense>?[2];
+    private readonly MemoryBuffer1D<T, Stride1D.Dense>?[] _partialBias = new MemoryBuffer1D<T, Stride1D.Dense>?[2];
+    private readonly MemoryBuffer1D<int, Stride1D.Dense>?[] _arrivals = new MemoryBuffer1D<int, Stride1D.Dense>?[2];
+    private int _workspaceFor = -1;
 
     /// <summary>
     /// Copies the network's weights to <paramref name="device"/>. The optimizer must be an <see cref="Sgd{T}"/>
@@ -79,7 +83,13 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
             Bias1 = v,
             Bias2 = v,
             Order = _indexStub.View,
+            Splits = 1,
+            Chunk = int.MaxValue,
+            Partial = v,
+            PartialBias = v,
+            Arrivals = _indexStub.View,
         };
+        TargetBlocks = 4 * _accelerator.NumMultiprocessors;
         _loss = _accelerator.LoadStreamKernel<LossArgs<T>>(LossKernel.Kernel);
         _lossThreads = Math.Min(LossKernel.MaxThreads, (int)BitOperations.RoundUpToPowerOf2((uint)_accelerator.MaxNumThreadsPerGroup + 1) / 2);
     }
@@ -96,6 +106,18 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
     /// <summary>Called once per epoch, after the device has finished it, with (batches, batches, examples).</summary>
     public Action<int, int, long>? BatchCompleted { get; set; }
 
+    /// <summary>
+    /// About how many blocks a product's launch should have: products with fewer tiles are split along their
+    /// depth (split-K) up to this. 0 never splits. The default is four blocks per multiprocessor.
+    /// </summary>
+    internal int TargetBlocks { get; set; }
+
+    /// <summary>For the GPU benchmark: called after each launch is enqueued, with its name (to place profiling markers).</summary>
+    internal Action<string>? Launched { get; set; }
+
+    /// <summary>For the GPU benchmark: the host's seconds to enqueue the last epoch's launches, before its one wait.</summary>
+    internal double EnqueueSeconds { get; private set; }
+
     /// <summary>One pass over <paramref name="train"/> on the device; <paramref name="test"/> is evaluated on the CPU from the weights copied back.</summary>
     public EpochReport TrainEpoch(Dataset train, Dataset? test = null)
     {
@@ -104,6 +126,7 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         if (train.FeatureCount != Network.Inputs)
             throw new BackpropException($"the network takes {Network.Inputs} inputs but {train.Name} has {train.FeatureCount} features");
         Upload(train);
+        EnsureWorkspace();
         int[] order = [.. Enumerable.Range(0, train.Count)];
         _rng.Shuffle(order); // on the host, so that the batches are the CPU trainer's; one copy per epoch
         var clock = Stopwatch.StartNew();
@@ -114,6 +137,7 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
             int offset = b * BatchSize, rows = Math.Min(BatchSize, train.Count - offset);
             Step(train, encoding, offset, rows, b);
         }
+        EnqueueSeconds = clock.Elapsed.TotalSeconds;
         var losses = _batchLoss!.View.SubView(0, batches).GetAsArray1D(); // the epoch's one wait for the device
         var corrects = _batchCorrect!.View.SubView(0, batches).GetAsArray1D();
         double seconds = clock.Elapsed.TotalSeconds;
@@ -157,9 +181,11 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
                 Activation = l.Activation,
                 Slope = l.Slope,
             });
+            Launched?.Invoke($"forward {i + 1}");
             input = l.H;
         }
         _loss(new KernelConfig(1, _lossThreads), LossArguments(train, encoding, offset, rows, batch));
+        Launched?.Invoke("loss");
 
         var rule = NextRule();
         // dX of layer i reads W_i before the launch after it updates W_i; dW of layer i waits for the next launch.
@@ -183,9 +209,11 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
                 Activation = below.Activation,
                 Slope = below.Slope,
             }, waiting);
+            Launched?.Invoke(waiting is null ? $"dX {i + 1}" : $"dX {i + 1} + update {i + 2}");
             waiting = WeightUpdate(i, rows, offset, rule);
         }
         Launch(WeightUpdate(0, rows, offset, rule), waiting);
+        Launched?.Invoke(_layers.Length > 1 ? "update 1 + update 2" : "update 1");
     }
 
     /// <summary>dW = Xᵀ·Δ and db = colsum Δ of layer i, applied by the optimizer in the product's epilogue.</summary>
@@ -230,12 +258,62 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         return rule;
     }
 
-    /// <summary>One launch for one product, or for two independent ones side by side.</summary>
+    /// <summary>One launch for one product, or for two independent ones side by side (each split along its depth as it needs).</summary>
     private void Launch(GemmArgs<T> args, GemmArgs<T>? with = null)
     {
-        int first = Kernels.Gemm.Tiles(args.M, args.N);
-        int tiles = first + (with is { } w ? Kernels.Gemm.Tiles(w.M, w.N) : 0);
-        _gemm(new KernelConfig(new Index2D(tiles, 1), new Index2D(Kernels.Gemm.Side, Kernels.Gemm.Side)), args, with ?? _blank, first);
+        args = Splitting(args, 0);
+        int first = Kernels.Gemm.Tiles(args.M, args.N) * args.Splits, blocks = first;
+        var second = _blank;
+        if (with is { } w)
+        {
+            second = Splitting(w, 1);
+            blocks += Kernels.Gemm.Tiles(second.M, second.N) * second.Splits;
+        }
+        _gemm(new KernelConfig(new Index2D(blocks, 1), new Index2D(Kernels.Gemm.Side, Kernels.Gemm.Side)), args, second, first);
+    }
+
+    /// <summary>The product with its split-K settings and the workspace of launch slot <paramref name="slot"/>.</summary>
+    private GemmArgs<T> Splitting(GemmArgs<T> g, int slot)
+    {
+        var (splits, chunk) = Kernels.Gemm.Split(g.M, g.N, g.K, TargetBlocks);
+        if (splits == 1) return g with { Splits = 1, Chunk = chunk };
+        return g with
+        {
+            Splits = splits,
+            Chunk = chunk,
+            Partial = _partial[slot]!.View,
+            PartialBias = _partialBias[slot]!.View,
+            Arrivals = _arrivals[slot]!.View,
+        };
+    }
+
+    /// <summary>
+    /// The split-K workspace of the two launch slots, for <see cref="TargetBlocks"/>: a split product has at most
+    /// TargetBlocks + tiles blocks, each parking one 64×64 tile; its colsum parts take splits × N.
+    /// </summary>
+    private void EnsureWorkspace()
+    {
+        if (_workspaceFor == TargetBlocks) return;
+        int maxTiles = 1, maxK = BatchSize, maxN = 1;
+        foreach (var l in _layers)
+        {
+            maxTiles = Math.Max(maxTiles, Math.Max(Kernels.Gemm.Tiles(BatchSize, l.Outputs), Math.Max(Kernels.Gemm.Tiles(BatchSize, l.Inputs), Kernels.Gemm.Tiles(l.Inputs, l.Outputs))));
+            maxK = Math.Max(maxK, Math.Max(l.Inputs, l.Outputs));
+            maxN = Math.Max(maxN, Math.Max(l.Inputs, l.Outputs));
+        }
+        long partial = (long)(TargetBlocks + maxTiles) * Kernels.Gemm.Tile * Kernels.Gemm.Tile;
+        long bias = (long)((maxK + Kernels.Gemm.Depth - 1) / Kernels.Gemm.Depth) * maxN;
+        for (int slot = 0; slot < 2; slot++)
+        {
+            _partial[slot]?.Dispose();
+            _partialBias[slot]?.Dispose();
+            _arrivals[slot]?.Dispose();
+            _partial[slot] = _accelerator.Allocate1D<T>(TargetBlocks > 0 ? partial : 1);
+            _partialBias[slot] = _accelerator.Allocate1D<T>(TargetBlocks > 0 ? bias : 1);
+            _arrivals[slot] = _accelerator.Allocate1D<int>(maxTiles);
+            _arrivals[slot]!.MemSetToZero();
+        }
+        _workspaceFor = TargetBlocks;
     }
 
     private LossArgs<T> LossArguments(Dataset train, TargetEncoding encoding, int offset, int rows, int batch)
@@ -374,5 +452,11 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         _batchCorrect?.Dispose();
         _stub.Dispose();
         _indexStub.Dispose();
+        for (int slot = 0; slot < 2; slot++)
+        {
+            _partial[slot]?.Dispose();
+            _partialBias[slot]?.Dispose();
+            _arrivals[slot]?.Dispose();
+        }
     }
 }

@@ -15,7 +15,7 @@ public sealed class TrainerEquivalenceTests
     private static readonly GpuDevice Device = GpuDevice.CpuAccelerator();
 
     private static (Network<T> Cpu, Network<T> Gpu, List<EpochReport> CpuHistory, List<EpochReport> GpuHistory) Train<T>(
-        NetworkSpec spec, Dataset data, string optimizer, double lr, int batch, int epochs, double momentum = 0, double decay = 0)
+        NetworkSpec spec, Dataset data, string optimizer, double lr, int batch, int epochs, double momentum = 0, double decay = 0, int? targetBlocks = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var cpu = spec.Build<T>();
@@ -24,6 +24,7 @@ public sealed class TrainerEquivalenceTests
 
         var gpu = spec.Build<T>();
         using var gpuTrainer = new GpuTrainer<T>(gpu, Optimizer<T>.Create(optimizer, lr, momentum, decay), batch, seed: 3, Device);
+        if (targetBlocks is { } target) gpuTrainer.TargetBlocks = target;
         var gpuHistory = Enumerable.Range(0, epochs).Select(_ => gpuTrainer.TrainEpoch(data)).ToList();
         return (cpu, gpu, cpuHistory, gpuHistory);
     }
@@ -119,6 +120,37 @@ public sealed class TrainerEquivalenceTests
         var spec = NetworkSpec.Mlp([7, 33, 1, 257, 3], "sigmoid", "cross_entropy", seed: 6);
         var r = Train<double>(spec, Problems.Classification(count, 7, 3), "momentum", 0.1, batch, epochs: 1);
         AssertSame(r.Cpu, r.Gpu, r.CpuHistory, r.GpuHistory, 1e-10);
+    }
+
+    [Theory]
+    [InlineData(0, "sgd")]     // never split
+    [InlineData(40, "sgd")]    // a few slices per product
+    [InlineData(400, "adam")]  // as many slices as the depth allows: one depth step each
+    [InlineData(400, "momentum")]
+    public void Products_split_along_their_depth_match_the_cpu_engine_in_double(int targetBlocks, string optimizer)
+    {
+        // Depths 150 (X·W¹), 70 and 33, and batches of 40 and 10 (dW's depth): split-K in every kind of product,
+        // with the bias's column sums split too, and a partial last batch with a different split.
+        var spec = NetworkSpec.Mlp([150, 70, 33, 3], "relu", "cross_entropy", seed: 12);
+        var r = Train<double>(spec, Problems.Classification(90, 150, 3), optimizer, 0.05, batch: 40, epochs: 2, targetBlocks: targetBlocks);
+        AssertSame(r.Cpu, r.Gpu, r.CpuHistory, r.GpuHistory, 1e-10);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 784, 264)]
+    [InlineData(128, 256, 784, 528)]
+    [InlineData(784, 256, 4096, 528)]
+    [InlineData(4096, 256, 784, 528)]
+    [InlineData(7, 3, 17, 1000)]
+    [InlineData(64, 64, 16, 100)]
+    public void A_split_covers_the_depth_once_within_the_block_budget(int m, int n, int k, int target)
+    {
+        var (splits, chunk) = Kernels.Gemm.Split(m, n, k, target);
+        int tiles = Kernels.Gemm.Tiles(m, n);
+        Assert.Equal(0, chunk % Kernels.Gemm.Depth);
+        Assert.True((long)splits * chunk >= k && (long)(splits - 1) * chunk < k, $"{splits} × {chunk} for depth {k}");
+        Assert.True(splits == 1 || tiles * splits < target + tiles, $"{tiles} tiles × {splits} splits for a target of {target}");
+        if (tiles < target && k >= 2 * Kernels.Gemm.Depth) Assert.True(splits > 1, "a product with too few tiles is split");
     }
 
     [Theory]

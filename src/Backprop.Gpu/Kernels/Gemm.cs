@@ -17,28 +17,45 @@ internal static class Gemm
     private const int Stride = Tile + 1; // padding against shared-memory bank conflicts
 
     /// <summary>
-    /// Computes the tiles of up to two independent products in one launch (1-D grid: the first product's
-    /// <paramref name="firstTiles"/> tiles, then the second's), so that a layer's weight update shares a launch
+    /// Computes the blocks of up to two independent products in one launch (1-D grid: the first product's
+    /// <paramref name="firstBlocks"/> blocks, then the second's), so that a layer's weight update shares a launch
     /// with the input gradient of the layer below.
     /// </summary>
-    public static void Kernel<T>(GemmArgs<T> first, GemmArgs<T> second, int firstTiles) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Kernel<T>(GemmArgs<T> first, GemmArgs<T> second, int firstBlocks) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var sa = SharedMemory.Allocate<T>(Depth * Stride); // sa[k·Stride + i] = A(row0 + i, k0 + k)
         var sb = SharedMemory.Allocate<T>(Depth * Stride); // sb[k·Stride + j] = B(k0 + k, col0 + j)
+        var last = SharedMemory.Allocate<int>(1);
         int block = Grid.IdxX;
-        if (block < firstTiles) Product(first, block, sa, sb);
-        else Product(second, block - firstTiles, sa, sb);
+        if (block < firstBlocks) Product(first, block, sa, sb, last);
+        else Product(second, block - firstBlocks, sa, sb, last);
     }
 
     /// <summary>Tiles of C in row-major order of tiles: how many a product needs.</summary>
     public static int Tiles(int m, int n) => ((m + Tile - 1) / Tile) * ((n + Tile - 1) / Tile);
 
+    /// <summary>
+    /// How many slices of the depth a product is split into (split-K) so that its launch has about
+    /// <paramref name="targetBlocks"/> blocks, and how deep each slice is (a multiple of <see cref="Depth"/>).
+    /// A product with few tiles and a long depth (X·W¹ at a small batch, Xᵀ·Δ at a large one) would otherwise
+    /// run on a handful of multiprocessors, one depth step after another.
+    /// </summary>
+    public static (int Splits, int Chunk) Split(int m, int n, int k, int targetBlocks)
+    {
+        int tiles = Tiles(m, n), steps = (k + Depth - 1) / Depth;
+        if (targetBlocks <= tiles || steps < 2) return (1, steps * Depth);
+        int splits = Math.Min(steps, (targetBlocks + tiles - 1) / tiles);
+        int chunk = (steps + splits - 1) / splits * Depth;
+        return ((k + chunk - 1) / chunk, chunk);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Product<T>(GemmArgs<T> g, int block, ArrayView<T> sa, ArrayView<T> sb)
+    private static void Product<T>(GemmArgs<T> g, int block, ArrayView<T> sa, ArrayView<T> sb, ArrayView<int> last)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int tile = block / g.Splits, split = block - tile * g.Splits;
         int tilesAcross = (g.N + Tile - 1) / Tile;
-        int by = block / tilesAcross, bx = block - by * tilesAcross;
+        int by = tile / tilesAcross, bx = tile - by * tilesAcross;
         int tx = Group.IdxX, ty = Group.IdxY, t = ty * Side + tx;
         int row0 = by * Tile, col0 = bx * Tile;
         bool sumColumns = g.Mode == GemmArgs<T>.WeightUpdate && by == 0 && ty == 0;
@@ -48,7 +65,9 @@ internal static class Gemm
         T c30 = T.Zero, c31 = T.Zero, c32 = T.Zero, c33 = T.Zero;
         T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero; // colsum Δ, for the bias gradient
 
-        for (int k0 = 0; k0 < g.K; k0 += Depth)
+        // This block's slice of the depth: all of it, or one of Splits slices of Chunk (a multiple of Depth).
+        int kBegin = split * g.Chunk, kEnd = Math.Min(g.K, kBegin + g.Chunk);
+        for (int k0 = kBegin; k0 < kEnd; k0 += Depth)
         {
             for (int q = 0; q < Per; q++)
             {
@@ -93,6 +112,59 @@ internal static class Gemm
         }
 
         int r0 = row0 + ty, q0 = col0 + tx;
+        if (g.Splits > 1)
+        {
+            // Split-K: park this slice's partial tile, and let the block that arrives last sum the slices in
+            // slice order (the same sums on every run, no floating-point atomics) and apply the epilogue.
+            long at = ((long)tile * g.Splits + split) * Tile * Tile + (long)ty * Tile + tx;
+            g.Partial[at] = c00; g.Partial[at + Side] = c01; g.Partial[at + 2 * Side] = c02; g.Partial[at + 3 * Side] = c03;
+            at += Side * Tile;
+            g.Partial[at] = c10; g.Partial[at + Side] = c11; g.Partial[at + 2 * Side] = c12; g.Partial[at + 3 * Side] = c13;
+            at += Side * Tile;
+            g.Partial[at] = c20; g.Partial[at + Side] = c21; g.Partial[at + 2 * Side] = c22; g.Partial[at + 3 * Side] = c23;
+            at += Side * Tile;
+            g.Partial[at] = c30; g.Partial[at + Side] = c31; g.Partial[at + 2 * Side] = c32; g.Partial[at + 3 * Side] = c33;
+            if (sumColumns)
+            {
+                long bias = (long)split * g.N;
+                if (q0 < g.N) g.PartialBias[bias + q0] = s0;
+                if (q0 + Side < g.N) g.PartialBias[bias + q0 + Side] = s1;
+                if (q0 + 2 * Side < g.N) g.PartialBias[bias + q0 + 2 * Side] = s2;
+                if (q0 + 3 * Side < g.N) g.PartialBias[bias + q0 + 3 * Side] = s3;
+            }
+            MemoryFence.DeviceLevel(); // the partials are visible to every block before this one is counted
+            Group.Barrier();
+            if (t == 0) last[0] = Atomic.Add(ref g.Arrivals[tile], 1) == g.Splits - 1 ? 1 : 0;
+            Group.Barrier();
+            if (last[0] == 0) return;
+            MemoryFence.DeviceLevel();
+            long first = (long)tile * g.Splits * Tile * Tile + (long)ty * Tile + tx;
+            for (int a = 0; a < Per; a++)
+            {
+                for (int b = 0; b < Per; b++)
+                {
+                    int r = r0 + a * Side, c = q0 + b * Side;
+                    if (r >= g.M || c >= g.N) continue;
+                    T sum = T.Zero;
+                    long e = first + (long)a * Side * Tile + b * Side;
+                    for (int s = 0; s < g.Splits; s++) sum += g.Partial[e + (long)s * Tile * Tile];
+                    Finish(g, r, c, sum);
+                }
+            }
+            if (sumColumns)
+            {
+                for (int b = 0; b < Per; b++)
+                {
+                    int c = q0 + b * Side;
+                    if (c >= g.N) continue;
+                    T sum = T.Zero;
+                    for (int s = 0; s < g.Splits; s++) sum += g.PartialBias[(long)s * g.N + c];
+                    UpdateBias(g, c, sum);
+                }
+            }
+            if (t == 0) g.Arrivals[tile] = 0; // ready for the next launch
+            return;
+        }
         Finish(g, r0, q0, c00); Finish(g, r0, q0 + Side, c01); Finish(g, r0, q0 + 2 * Side, c02); Finish(g, r0, q0 + 3 * Side, c03);
         r0 += Side;
         Finish(g, r0, q0, c10); Finish(g, r0, q0 + Side, c11); Finish(g, r0, q0 + 2 * Side, c12); Finish(g, r0, q0 + 3 * Side, c13);

@@ -29,4 +29,10 @@ internal struct GemmArgs<T> where T : unmanaged, IFloatingPointIeee754<T>
     // WeightUpdate: C is dW; W and Bias (db = colsum B) are updated in place with their optimizer state.
     public ArrayView<T> W, W1, W2, Bias1, Bias2;
     public UpdateRule<T> Rule;
+
+    // Split-K: Splits slices of the depth, Chunk deep each (1 and K: no split). Each slice parks its partial
+    // 64×64 tile in Partial (and its part of colsum Δ in PartialBias); Arrivals counts a tile's finished slices.
+    public int Splits, Chunk;
+    public ArrayView<T> Partial, PartialBias;
+    public ArrayView<int> Arrivals;
 }
