@@ -64,17 +64,18 @@ if (parts.Contains("steps"))
 {
     try
     {
-        // Each batch size with split-K off (0) and at 2, 4 (the default) and 8 blocks per multiprocessor.
+        // Each batch size with the defaults (split-K to 2 blocks per multiprocessor, 16 steps per CUDA graph), then
+        // without graphs, with 64 steps per graph, and with split-K to 4 blocks per multiprocessor and off.
         int sms = acc.NumMultiprocessors;
         foreach (int batch in parts.Contains("cpu") ? new[] { 8 } : [1, 8, 32, 128, 512, 1024, 4096])
         {
-            foreach (int perSm in new[] { 4, 0, 2, 8 })
+            foreach (var (perSm, graphSteps) in new[] { (2, 16), (2, 0), (2, 64), (4, 16), (0, 16) })
             {
                 // About 0.1–0.5 s of steps an epoch; whole batches only, as PyTorch's side times them.
                 int steps = parts.Contains("cpu") ? 3 : batch switch { 1 => 5000, 8 => 5000, 32 => 4000, 128 => 3000, _ => 60000 / batch };
                 var slice = train.Take(Math.Min(train.Count / batch, steps) * batch);
                 var network = NetworkSpec.Mlp(mlp, "relu", "cross_entropy", "he", 1).Build<float>();
-                using var trainer = new GpuTrainer<float>(network, new Sgd<float>(batch == 1 ? 0.01 : 0.1), batch, 1, device) { TargetBlocks = perSm * sms };
+                using var trainer = new GpuTrainer<float>(network, new Sgd<float>(batch == 1 ? 0.01 : 0.1), batch, 1, device) { TargetBlocks = perSm * sms, GraphSteps = graphSteps };
                 trainer.TrainEpoch(slice); // compiles the kernels, uploads the data
                 var epochs = new List<(double Seconds, double Enqueue)>();
                 for (int e = 0; e < 5; e++)
@@ -86,8 +87,8 @@ if (parts.Contains("steps"))
                 var best = epochs.MinBy(x => x.Seconds);
                 double us = best.Seconds / n * 1e6, enqueue = best.Enqueue / n * 1e6;
                 double median = epochs.Select(x => x.Seconds).Order().ElementAt(epochs.Count / 2) / n * 1e6;
-                Record("steps", new { batch, blocks_per_sm = perSm, steps = n, us_per_step = us, us_per_step_median = median, enqueue_us_per_step = enqueue, examples_per_second = batch / us * 1e6 },
-                    $"batch {batch}, split-K to {perSm} blocks/SM: {us:F1} µs/step (median {median:F1}; host enqueue {enqueue:F1}), {batch / us * 1e6:N0} examples/s");
+                Record("steps", new { batch, blocks_per_sm = perSm, graph_steps = graphSteps, steps = n, us_per_step = us, us_per_step_median = median, enqueue_us_per_step = enqueue, examples_per_second = batch / us * 1e6 },
+                    $"batch {batch}, split-K to {perSm} blocks/SM, {graphSteps} steps per graph: {us:F1} µs/step (median {median:F1}; host enqueue {enqueue:F1}), {batch / us * 1e6:N0} examples/s");
             }
         }
     }
@@ -101,12 +102,12 @@ if (parts.Contains("kernels"))
 {
     try
     {
-        foreach (var (batch, perSm) in new[] { (1, 4), (128, 4), (4096, 4), (1, 0), (128, 0), (4096, 0) })
+        foreach (var (batch, perSm) in new[] { (1, 2), (128, 2), (4096, 2), (4096, 4) })
         {
             int steps = batch == 4096 ? 10 : 50;
             var slice = train.Take(steps * batch);
             var network = NetworkSpec.Mlp(mlp, "relu", "cross_entropy", "he", 1).Build<float>();
-            using var trainer = new GpuTrainer<float>(network, new Sgd<float>(0.01), batch, 1, device) { TargetBlocks = perSm * acc.NumMultiprocessors };
+            using var trainer = new GpuTrainer<float>(network, new Sgd<float>(0.01), batch, 1, device) { TargetBlocks = perSm * acc.NumMultiprocessors, GraphSteps = 0 }; // markers go between launches: no graphs
             trainer.TrainEpoch(slice);
             var markers = new List<(string Name, ProfilingMarker Marker)>();
             trainer.Launched = name => markers.Add((name, acc.AddProfilingMarker()));
@@ -180,7 +181,7 @@ void Check<T>(string activation, string loss, string optimizerName, int batch, i
     var cpu = spec.Build<T>();
     var gpu = spec.Build<T>();
     var cpuTrainer = new Trainer<T>(cpu, Make(), batch, 5);
-    using var gpuTrainer = new GpuTrainer<T>(gpu, Make(), batch, 5, device);
+    using var gpuTrainer = new GpuTrainer<T>(gpu, Make(), batch, 5, device) { GraphSteps = 4 }; // graphs and single launches both
     double lossDiff = 0;
     for (int e = 0; e < 2; e++)
     {

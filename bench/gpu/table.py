@@ -19,14 +19,16 @@ torch_us = {(r["impl"], r["batch"]): r["us_per_step"] for r in torch_rows}
 print(f"Card: {card}. PyTorch matmul TF32: {torch_rows[0]['tf32'] if torch_rows else '?'}.")
 
 steps = [r for r in bench if r["part"] == "steps"]
-default = 4
+for r in steps:
+    r.setdefault("graph_steps", 0)
+default = (2, 16)  # split-K to 2 blocks per SM, 16 steps per CUDA graph (GpuTrainer's defaults)
 targets = {1: 2.0, 128: 2.0, 4096: 1.0}
 print()
 print("Training step of 784-256-128-10 (ReLU, cross-entropy, SGD), float32, whole batches, best of 5 epochs after a warm-up:")
 print()
 print("| batch | PyTorch eager µs/step | PyTorch CUDA graph µs/step | Backprop GPU µs/step | Backprop examples/s | × PyTorch eager | × PyTorch CUDA graph | target |")
 print("|---:|---:|---:|---:|---:|---:|---:|---|")
-for r in [r for r in steps if r["blocks_per_sm"] == default]:
+for r in [r for r in steps if (r["blocks_per_sm"], r["graph_steps"]) == default]:
     b, us = r["batch"], r["us_per_step"]
     eager, graph = torch_us.get(("pytorch-eager", b)), torch_us.get(("pytorch-cuda-graph", b))
     target = targets.get(b)
@@ -35,15 +37,15 @@ for r in [r for r in steps if r["blocks_per_sm"] == default]:
     print(f"| {b} | {eager:,.0f} | {graph:,.0f} | {us:,.1f} | {b / us * 1e6:,.0f} | {eager / us:.1f} | {ratio:.2f} | {verdict} |")
 
 print()
-print("Split-K (products with few tiles split along their depth, up to N blocks per multiprocessor), µs/step; host enqueue µs/step in brackets:")
+print("The trainer's settings: µs/step (host enqueue µs/step in brackets) with split-K up to N blocks per SM and G steps per CUDA graph:")
 print()
-sizes = sorted({r["blocks_per_sm"] for r in steps})
-print("| batch | " + " | ".join(f"{s} blocks/SM" if s else "no split" for s in sizes) + " |")
-print("|---:|" + "---:|" * len(sizes))
+variants = sorted({(r["blocks_per_sm"], r["graph_steps"]) for r in steps}, key=lambda v: (v != default, v))
+print("| batch | " + " | ".join(f"split {b}/SM, graph {g}" + (" (default)" if (b, g) == default else "") for b, g in variants) + " |")
+print("|---:|" + "---:|" * len(variants))
 for b in sorted({r["batch"] for r in steps}):
     cells = []
-    for s in sizes:
-        r = next((r for r in steps if r["batch"] == b and r["blocks_per_sm"] == s), None)
+    for v in variants:
+        r = next((r for r in steps if r["batch"] == b and (r["blocks_per_sm"], r["graph_steps"]) == v), None)
         cells.append(f"{r['us_per_step']:,.1f} ({r['enqueue_us_per_step']:,.1f})" if r else "")
     print(f"| {b} | " + " | ".join(cells) + " |")
 

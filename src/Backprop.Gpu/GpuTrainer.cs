@@ -26,11 +26,19 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
     private readonly Random _rng;
     private readonly DeviceLayer<T>[] _layers;
     private readonly UpdateRule<T> _rule;
-    private readonly Action<KernelConfig, GemmArgs<T>, GemmArgs<T>, int> _gemm;
-    private readonly Action<KernelConfig, LossArgs<T>> _loss;
+    private readonly AcceleratorStream _stream; // everything the trainer enqueues goes here, in order
+    private readonly Action<AcceleratorStream, KernelConfig, GemmArgs<T>, GemmArgs<T>, int> _gemm;
+    private readonly Action<AcceleratorStream, KernelConfig, LossArgs<T>> _loss;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<int>, int> _advance;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _stepBase;
+    private MemoryBuffer1D<T, Stride1D.Dense>? _rules;
+    private CudaGraph? _graph;
+    private int _graphSteps = -1;
     private readonly int _lossThreads;
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _stub;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _indexStub;
+    private readonly MemoryBuffer1D<T, Stride1D.Dense> _groupLoss;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _groupCorrect, _lossArrivals;
     private readonly GemmArgs<T> _blank;
     private readonly List<MemoryBuffer> _data = [];
     private Dataset? _uploaded;
@@ -62,7 +70,10 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         _rng = new Random(Trainer<T>.ShuffleSeed(seed));
         _rule = RuleFor(optimizer, out int stateBuffers);
         _layers = [.. Blocks(network).Select(b => new DeviceLayer<T>(_accelerator, b.Dense, b.Activation, stateBuffers, batchSize))];
-        _gemm = _accelerator.LoadStreamKernel<GemmArgs<T>, GemmArgs<T>, int>(Kernels.Gemm.Kernel);
+        _stream = _accelerator.CreateStream();
+        _gemm = _accelerator.LoadKernel<GemmArgs<T>, GemmArgs<T>, int>(Kernels.Gemm.Kernel);
+        _advance = _accelerator.LoadKernel<ArrayView<int>, int>(StepCounter.Advance);
+        _stepBase = _accelerator.Allocate1D<int>(1);
         // Every view a product does not use points at a 1-element stub rather than at nothing.
         _stub = _accelerator.Allocate1D<T>(1);
         _indexStub = _accelerator.Allocate1D<int>(1);
@@ -89,8 +100,14 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
             PartialBias = v,
             Arrivals = _indexStub.View,
         };
-        TargetBlocks = 4 * _accelerator.NumMultiprocessors;
-        _loss = _accelerator.LoadStreamKernel<LossArgs<T>>(LossKernel.Kernel);
+        TargetBlocks = 2 * _accelerator.NumMultiprocessors;
+        GraphSteps = device.IsCuda ? 16 : 0;
+        _loss = _accelerator.LoadKernel<LossArgs<T>>(LossKernel.Kernel);
+        _groupLoss = _accelerator.Allocate1D<T>(LossKernel.MaxGroups);
+        _groupCorrect = _accelerator.Allocate1D<int>(LossKernel.MaxGroups);
+        _lossArrivals = _accelerator.Allocate1D<int>(1);
+        _lossArrivals.MemSetToZero();
+        _accelerator.Synchronize(); // the uploads and zeroed buffers above are done before anything runs on _stream
         _lossThreads = Math.Min(LossKernel.MaxThreads, (int)BitOperations.RoundUpToPowerOf2((uint)_accelerator.MaxNumThreadsPerGroup + 1) / 2);
     }
 
@@ -108,9 +125,17 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
 
     /// <summary>
     /// About how many blocks a product's launch should have: products with fewer tiles are split along their
-    /// depth (split-K) up to this. 0 never splits. The default is four blocks per multiprocessor.
+    /// depth (split-K) up to this. 0 never splits. The default is two blocks per multiprocessor (the fastest of
+    /// 0, 2, 4 and 8 on an H200 from batch 128 up; all split settings tie below).
     /// </summary>
     internal int TargetBlocks { get; set; }
+
+    /// <summary>
+    /// Full batches recorded together in one CUDA graph and replayed with one call (0: every launch from the
+    /// host). On the CPU accelerator, which has no graphs, a value above 0 launches the same device-stepped
+    /// kernels one by one, so that tests cover what a graph replays. 16 on CUDA, 0 otherwise.
+    /// </summary>
+    internal int GraphSteps { get; set; }
 
     /// <summary>For the GPU benchmark: called after each launch is enqueued, with its name (to place profiling markers).</summary>
     internal Action<string>? Launched { get; set; }
@@ -129,16 +154,32 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         EnsureWorkspace();
         int[] order = [.. Enumerable.Range(0, train.Count)];
         _rng.Shuffle(order); // on the host, so that the batches are the CPU trainer's; one copy per epoch
-        var clock = Stopwatch.StartNew();
-        _order.CopyFromCPU(order);
         int batches = (train.Count + BatchSize - 1) / BatchSize;
-        for (int b = 0; b < batches; b++)
+        var rules = new UpdateRule<T>[batches];
+        for (int b = 0; b < batches; b++) rules[b] = NextRule();
+        int recorded = GraphSteps > 0 ? train.Count / BatchSize / GraphSteps * GraphSteps : 0; // full batches replayed from graphs
+
+        var clock = Stopwatch.StartNew();
+        _order.SubView(0, train.Count).CopyFromCPU(_stream, order);
+        if (recorded > 0)
+        {
+            _rules!.View.SubView(0, 4L * batches).CopyFromCPU(_stream, RuleTable(rules));
+            _stepBase.View.MemSetToZero(_stream);
+            var graph = GraphFor(train, encoding);
+            for (int b = 0; b < recorded; b += GraphSteps)
+            {
+                if (graph is not null) graph.Launch();
+                else RecordedSteps(train, encoding);
+            }
+        }
+        for (int b = recorded; b < batches; b++)
         {
             int offset = b * BatchSize, rows = Math.Min(BatchSize, train.Count - offset);
-            Step(train, encoding, offset, rows, b);
+            Step(train, encoding, offset, rows, b, rules[b], inGraph: -1);
         }
         EnqueueSeconds = clock.Elapsed.TotalSeconds;
-        var losses = _batchLoss!.View.SubView(0, batches).GetAsArray1D(); // the epoch's one wait for the device
+        _stream.Synchronize(); // the epoch's one wait for the device
+        var losses = _batchLoss!.View.SubView(0, batches).GetAsArray1D();
         var corrects = _batchCorrect!.View.SubView(0, batches).GetAsArray1D();
         double seconds = clock.Elapsed.TotalSeconds;
         double lossSum = 0;
@@ -157,14 +198,52 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         return new EpochReport(_epoch, lossSum / train.Count, train.IsClassification ? (double)correct / train.Count : 0, testResult, seconds, train.Count);
     }
 
-    /// <summary>Enqueues one batch: nothing here waits for the device.</summary>
-    private void Step(Dataset train, TargetEncoding encoding, int offset, int rows, int batch)
+    /// <summary>
+    /// The graph of <see cref="GraphSteps"/> device-stepped batches for this data set (recorded on first use), or
+    /// null where there are no CUDA graphs (the CPU accelerator, or a driver that refuses).
+    /// </summary>
+    private CudaGraph? GraphFor(Dataset train, TargetEncoding encoding)
     {
+        if (_graphSteps == GraphSteps) return _graph;
+        _graph?.Dispose();
+        _graph = _accelerator.AcceleratorType == AcceleratorType.Cuda ? CudaGraph.Record(_stream, () => RecordedSteps(train, encoding)) : null;
+        _graphSteps = GraphSteps;
+        return _graph;
+    }
+
+    /// <summary>GraphSteps full batches that find their step on the device, then the device's step count advanced past them.</summary>
+    private void RecordedSteps(Dataset train, TargetEncoding encoding)
+    {
+        for (int j = 0; j < GraphSteps; j++) Step(train, encoding, 0, BatchSize, 0, _rule, inGraph: j);
+        _advance(_stream, new KernelConfig(1, 1), _stepBase.View, GraphSteps);
+    }
+
+    /// <summary>The per-step optimizer scalars the recorded steps read: FirstStep, LearningRate, StepSize, Correction2.</summary>
+    private static T[] RuleTable(UpdateRule<T>[] rules)
+    {
+        var table = new T[4 * rules.Length];
+        for (int b = 0; b < rules.Length; b++)
+        {
+            table[4 * b] = rules[b].FirstStep != 0 ? T.One : T.Zero;
+            table[4 * b + 1] = rules[b].LearningRate;
+            table[4 * b + 2] = rules[b].StepSize;
+            table[4 * b + 3] = rules[b].Correction2;
+        }
+        return table;
+    }
+
+    /// <summary>
+    /// Enqueues one batch: nothing here waits for the device. <paramref name="inGraph"/> ≥ 0: the batch is step
+    /// StepBase + inGraph of the epoch, read on the device (offset, batch and rule are then ignored).
+    /// </summary>
+    private void Step(Dataset train, TargetEncoding encoding, int offset, int rows, int batch, UpdateRule<T> rule, int inGraph)
+    {
+        var steps = new StepPlace<T>(inGraph, BatchSize, _stepBase.View, _rules?.View ?? _stub.View);
         var input = _features;
         for (int i = 0; i < _layers.Length; i++)
         {
             var l = _layers[i];
-            Launch(_blank with
+            Launch(_blank.At(steps) with
             {
                 Mode = GemmArgs<T>.Forward,
                 M = rows,
@@ -184,17 +263,22 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
             Launched?.Invoke($"forward {i + 1}");
             input = l.H;
         }
-        _loss(new KernelConfig(1, _lossThreads), LossArguments(train, encoding, offset, rows, batch));
+        _loss(_stream, new KernelConfig(LossKernel.Groups(rows, _lossThreads), _lossThreads), LossArguments(train, encoding, offset, rows, batch) with
+        {
+            DeviceStep = steps.DeviceStep,
+            StepInGraph = steps.InGraph,
+            BatchSize = BatchSize,
+            StepBase = _stepBase.View,
+        });
         Launched?.Invoke("loss");
 
-        var rule = NextRule();
         // dX of layer i reads W_i before the launch after it updates W_i; dW of layer i waits for the next launch.
         GemmArgs<T>? waiting = null;
         for (int i = _layers.Length - 1; i >= 1; i--)
         {
             var l = _layers[i];
             var below = _layers[i - 1];
-            Launch(_blank with
+            Launch(_blank.At(steps) with
             {
                 Mode = GemmArgs<T>.InputGradient,
                 M = rows,
@@ -210,9 +294,9 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
                 Slope = below.Slope,
             }, waiting);
             Launched?.Invoke(waiting is null ? $"dX {i + 1}" : $"dX {i + 1} + update {i + 2}");
-            waiting = WeightUpdate(i, rows, offset, rule);
+            waiting = WeightUpdate(i, rows, offset, rule).At(steps);
         }
-        Launch(WeightUpdate(0, rows, offset, rule), waiting);
+        Launch(WeightUpdate(0, rows, offset, rule).At(steps), waiting);
         Launched?.Invoke(_layers.Length > 1 ? "update 1 + update 2" : "update 1");
     }
 
@@ -269,7 +353,7 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
             second = Splitting(w, 1);
             blocks += Kernels.Gemm.Tiles(second.M, second.N) * second.Splits;
         }
-        _gemm(new KernelConfig(new Index2D(blocks, 1), new Index2D(Kernels.Gemm.Side, Kernels.Gemm.Side)), args, second, first);
+        _gemm(_stream, new KernelConfig(new Index2D(blocks, 1), new Index2D(Kernels.Gemm.Side, Kernels.Gemm.Side)), args, second, first);
     }
 
     /// <summary>The product with its split-K settings and the workspace of launch slot <paramref name="slot"/>.</summary>
@@ -313,6 +397,10 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
             _arrivals[slot] = _accelerator.Allocate1D<int>(maxTiles);
             _arrivals[slot]!.MemSetToZero();
         }
+        _accelerator.Synchronize(); // the zeroed counters, before _stream's launches count on them
+        _graph?.Dispose();
+        _graph = null;
+        _graphSteps = -1; // a recorded graph points at the old workspace
         _workspaceFor = TargetBlocks;
     }
 
@@ -359,6 +447,9 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
             Threshold = loss == "bce_with_logits" ? T.Zero : T.CreateChecked(0.5),
             BatchLoss = _batchLoss!.View,
             BatchCorrect = _batchCorrect!.View,
+            GroupLoss = _groupLoss.View,
+            GroupCorrect = _groupCorrect.View,
+            Arrivals = _lossArrivals.View,
         };
     }
 
@@ -379,8 +470,14 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         _batchLoss?.Dispose();
         _batchCorrect?.Dispose();
         _batchLoss = _accelerator.Allocate1D<T>(batches);
+        _rules?.Dispose();
+        _rules = _accelerator.Allocate1D<T>(4L * batches);
+        _graph?.Dispose();
+        _graph = null;
+        _graphSteps = -1; // the recorded steps point at the old data set
         _batchCorrect = _accelerator.Allocate1D<int>(batches);
         _uploaded = data;
+        _accelerator.Synchronize(); // the copies above (on the default stream) land before _stream reads them
     }
 
     private ArrayView<T> Allocate(T[] values)
@@ -452,6 +549,13 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         _batchCorrect?.Dispose();
         _stub.Dispose();
         _indexStub.Dispose();
+        _graph?.Dispose();
+        _rules?.Dispose();
+        _stepBase.Dispose();
+        _stream.Dispose();
+        _groupLoss.Dispose();
+        _groupCorrect.Dispose();
+        _lossArrivals.Dispose();
         for (int slot = 0; slot < 2; slot++)
         {
             _partial[slot]?.Dispose();

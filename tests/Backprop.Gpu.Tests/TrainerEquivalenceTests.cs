@@ -15,7 +15,7 @@ public sealed class TrainerEquivalenceTests
     private static readonly GpuDevice Device = GpuDevice.CpuAccelerator();
 
     private static (Network<T> Cpu, Network<T> Gpu, List<EpochReport> CpuHistory, List<EpochReport> GpuHistory) Train<T>(
-        NetworkSpec spec, Dataset data, string optimizer, double lr, int batch, int epochs, double momentum = 0, double decay = 0, int? targetBlocks = null)
+        NetworkSpec spec, Dataset data, string optimizer, double lr, int batch, int epochs, double momentum = 0, double decay = 0, int? targetBlocks = null, int graphSteps = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var cpu = spec.Build<T>();
@@ -25,6 +25,7 @@ public sealed class TrainerEquivalenceTests
         var gpu = spec.Build<T>();
         using var gpuTrainer = new GpuTrainer<T>(gpu, Optimizer<T>.Create(optimizer, lr, momentum, decay), batch, seed: 3, Device);
         if (targetBlocks is { } target) gpuTrainer.TargetBlocks = target;
+        gpuTrainer.GraphSteps = graphSteps;
         var gpuHistory = Enumerable.Range(0, epochs).Select(_ => gpuTrainer.TrainEpoch(data)).ToList();
         return (cpu, gpu, cpuHistory, gpuHistory);
     }
@@ -133,6 +134,30 @@ public sealed class TrainerEquivalenceTests
         // with the bias's column sums split too, and a partial last batch with a different split.
         var spec = NetworkSpec.Mlp([150, 70, 33, 3], "relu", "cross_entropy", seed: 12);
         var r = Train<double>(spec, Problems.Classification(90, 150, 3), optimizer, 0.05, batch: 40, epochs: 2, targetBlocks: targetBlocks);
+        AssertSame(r.Cpu, r.Gpu, r.CpuHistory, r.GpuHistory, 1e-10);
+    }
+
+    [Theory]
+    [InlineData("sgd", 3)]
+    [InlineData("momentum", 3)]
+    [InlineData("adam", 4)]
+    [InlineData("adam", 20)] // more than the epoch's full batches: every batch from the host
+    public void Steps_that_read_their_step_on_the_device_match_the_cpu_engine_in_double(string optimizer, int graphSteps)
+    {
+        // 90 examples in batches of 8: 11 full batches (9 or 8 of them device-stepped, in runs of graphSteps, as a
+        // CUDA graph replays them), the rest and the partial batch of 2 from the host; three epochs, so that the
+        // step count, momentum's first step and Adam's bias corrections carry across epochs and graph runs.
+        var spec = NetworkSpec.Mlp([6, 9, 4], "tanh", "cross_entropy", seed: 13);
+        var r = Train<double>(spec, Problems.Classification(90, 6, 4), optimizer, 0.05, batch: 8, epochs: 3, graphSteps: graphSteps);
+        AssertSame(r.Cpu, r.Gpu, r.CpuHistory, r.GpuHistory, 1e-10);
+    }
+
+    [Fact]
+    public void A_batch_of_many_rows_sums_its_loss_over_several_groups_like_the_cpu_engine()
+    {
+        // Batches of 600 rows: three groups of 256 threads add their losses and correct counts in group order.
+        var spec = NetworkSpec.Mlp([3, 5, 2], "relu", "cross_entropy", seed: 14);
+        var r = Train<double>(spec, Problems.Classification(1300, 3, 2), "sgd", 0.1, batch: 600, epochs: 2);
         AssertSame(r.Cpu, r.Gpu, r.CpuHistory, r.GpuHistory, 1e-10);
     }
 

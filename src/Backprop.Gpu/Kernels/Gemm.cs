@@ -14,6 +14,9 @@ namespace Backprop.Gpu.Kernels;
 internal static class Gemm
 {
     public const int Tile = 64, Depth = 16, Side = 16, Per = Tile / Side;
+
+    /// <summary>At most this many slices in a split product: the last block sums them, one slice after another.</summary>
+    public const int MaxSplits = 32;
     private const int Stride = Tile + 1; // padding against shared-memory bank conflicts
 
     /// <summary>
@@ -44,7 +47,7 @@ internal static class Gemm
     {
         int tiles = Tiles(m, n), steps = (k + Depth - 1) / Depth;
         if (targetBlocks <= tiles || steps < 2) return (1, steps * Depth);
-        int splits = Math.Min(steps, (targetBlocks + tiles - 1) / tiles);
+        int splits = Math.Min(Math.Min(steps, MaxSplits), (targetBlocks + tiles - 1) / tiles);
         int chunk = (steps + splits - 1) / splits * Depth;
         return ((k + chunk - 1) / chunk, chunk);
     }
@@ -53,6 +56,7 @@ internal static class Gemm
     private static void Product<T>(GemmArgs<T> g, int block, ArrayView<T> sa, ArrayView<T> sb, ArrayView<int> last)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (g.DeviceStep != 0) g = AtDeviceStep(g);
         int tile = block / g.Splits, split = block - tile * g.Splits;
         int tilesAcross = (g.N + Tile - 1) / Tile;
         int by = tile / tilesAcross, bx = tile - by * tilesAcross;
@@ -65,35 +69,44 @@ internal static class Gemm
         T c30 = T.Zero, c31 = T.Zero, c32 = T.Zero, c33 = T.Zero;
         T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero; // colsum Δ, for the bias gradient
 
+        // The elements of the A and B tiles this thread loads, (i, k) and (k, j) for q = 0..3: a base from t
+        // and a step per q, so that neighbouring threads read neighbouring addresses whichever operand is transposed.
+        bool ta = g.TransposeA != 0, tb = g.TransposeB != 0;
+        int aI = ta ? t % Tile : t / Depth, aK = ta ? t / Tile : t % Depth, aDI = ta ? 0 : Side, aDK = ta ? Per : 0;
+        int bJ = tb ? t / Depth : t % Tile, bK = tb ? t % Depth : t / Tile, bDJ = tb ? Side : 0, bDK = tb ? 0 : Per;
+        // Row offsets of X in the data set (gathered through Order) do not change along the depth: look them up once.
+        long x0 = RowStart(g, row0 + aI), x1 = RowStart(g, row0 + aI + aDI), x2 = RowStart(g, row0 + aI + 2 * aDI), x3 = RowStart(g, row0 + aI + 3 * aDI);
+
         // This block's slice of the depth: all of it, or one of Splits slices of Chunk (a multiple of Depth).
+        // The next depth step's values are fetched into registers while the current one is multiplied.
         int kBegin = split * g.Chunk, kEnd = Math.Min(g.K, kBegin + g.Chunk);
+        T pa0 = LoadA(g, x0, row0 + aI, kBegin + aK), pa1 = LoadA(g, x1, row0 + aI + aDI, kBegin + aK + aDK);
+        T pa2 = LoadA(g, x2, row0 + aI + 2 * aDI, kBegin + aK + 2 * aDK), pa3 = LoadA(g, x3, row0 + aI + 3 * aDI, kBegin + aK + 3 * aDK);
+        T pb0 = LoadB(g, col0 + bJ, kBegin + bK), pb1 = LoadB(g, col0 + bJ + bDJ, kBegin + bK + bDK);
+        T pb2 = LoadB(g, col0 + bJ + 2 * bDJ, kBegin + bK + 2 * bDK), pb3 = LoadB(g, col0 + bJ + 3 * bDJ, kBegin + bK + 3 * bDK);
         for (int k0 = kBegin; k0 < kEnd; k0 += Depth)
         {
-            for (int q = 0; q < Per; q++)
-            {
-                int e = t + q * Side * Side;
-                int i, k;
-                if (g.TransposeA != 0) { k = e / Tile; i = e - k * Tile; }
-                else { i = e / Depth; k = e - i * Depth; }
-                int r = row0 + i, kk = k0 + k;
-                T a = T.Zero;
-                if (r < g.M && kk < g.K)
-                {
-                    if (g.TransposeA != 0) a = g.A[(long)(g.Gather != 0 ? g.Order[g.Offset + kk] : kk) * g.M + r];
-                    else a = g.A[(long)(g.Gather != 0 ? g.Order[g.Offset + r] : r) * g.K + kk];
-                }
-                sa[k * Stride + i] = a;
-
-                int j;
-                if (g.TransposeB != 0) { j = e / Depth; k = e - j * Depth; }
-                else { k = e / Tile; j = e - k * Tile; }
-                int c = col0 + j;
-                kk = k0 + k;
-                T b = T.Zero;
-                if (c < g.N && kk < g.K) b = g.TransposeB != 0 ? g.B[(long)c * g.K + kk] : g.B[(long)kk * g.N + c];
-                sb[k * Stride + j] = b;
-            }
+            sa[aK * Stride + aI] = pa0;
+            sa[(aK + aDK) * Stride + aI + aDI] = pa1;
+            sa[(aK + 2 * aDK) * Stride + aI + 2 * aDI] = pa2;
+            sa[(aK + 3 * aDK) * Stride + aI + 3 * aDI] = pa3;
+            sb[bK * Stride + bJ] = pb0;
+            sb[(bK + bDK) * Stride + bJ + bDJ] = pb1;
+            sb[(bK + 2 * bDK) * Stride + bJ + 2 * bDJ] = pb2;
+            sb[(bK + 3 * bDK) * Stride + bJ + 3 * bDJ] = pb3;
             Group.Barrier();
+            int next = k0 + Depth;
+            if (next < kEnd)
+            {
+                pa0 = LoadA(g, x0, row0 + aI, next + aK);
+                pa1 = LoadA(g, x1, row0 + aI + aDI, next + aK + aDK);
+                pa2 = LoadA(g, x2, row0 + aI + 2 * aDI, next + aK + 2 * aDK);
+                pa3 = LoadA(g, x3, row0 + aI + 3 * aDI, next + aK + 3 * aDK);
+                pb0 = LoadB(g, col0 + bJ, next + bK);
+                pb1 = LoadB(g, col0 + bJ + bDJ, next + bK + bDK);
+                pb2 = LoadB(g, col0 + bJ + 2 * bDJ, next + bK + 2 * bDK);
+                pb3 = LoadB(g, col0 + bJ + 3 * bDJ, next + bK + 3 * bDK);
+            }
             for (int k = 0; k < Depth; k++)
             {
                 int ka = k * Stride + ty, kb = k * Stride + tx;
@@ -115,7 +128,7 @@ internal static class Gemm
         if (g.Splits > 1)
         {
             // Split-K: park this slice's partial tile, and let the block that arrives last sum the slices in
-            // slice order (the same sums on every run, no floating-point atomics) and apply the epilogue.
+            // slice order (the same sums on every run, no floating-point atomics), then apply the epilogue.
             long at = ((long)tile * g.Splits + split) * Tile * Tile + (long)ty * Tile + tx;
             g.Partial[at] = c00; g.Partial[at + Side] = c01; g.Partial[at + 2 * Side] = c02; g.Partial[at + 3 * Side] = c03;
             at += Side * Tile;
@@ -138,32 +151,32 @@ internal static class Gemm
             Group.Barrier();
             if (last[0] == 0) return;
             MemoryFence.DeviceLevel();
-            long first = (long)tile * g.Splits * Tile * Tile + (long)ty * Tile + tx;
-            for (int a = 0; a < Per; a++)
-            {
-                for (int b = 0; b < Per; b++)
-                {
-                    int r = r0 + a * Side, c = q0 + b * Side;
-                    if (r >= g.M || c >= g.N) continue;
-                    T sum = T.Zero;
-                    long e = first + (long)a * Side * Tile + b * Side;
-                    for (int s = 0; s < g.Splits; s++) sum += g.Partial[e + (long)s * Tile * Tile];
-                    Finish(g, r, c, sum);
-                }
-            }
-            if (sumColumns)
-            {
-                for (int b = 0; b < Per; b++)
-                {
-                    int c = q0 + b * Side;
-                    if (c >= g.N) continue;
-                    T sum = T.Zero;
-                    for (int s = 0; s < g.Splits; s++) sum += g.PartialBias[(long)s * g.N + c];
-                    UpdateBias(g, c, sum);
-                }
-            }
             if (t == 0) g.Arrivals[tile] = 0; // ready for the next launch
-            return;
+
+            // Slice by slice, all sixteen of this thread's elements at once (sixteen loads in flight, not one).
+            c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = T.Zero;
+            c20 = c21 = c22 = c23 = c30 = c31 = c32 = c33 = T.Zero;
+            s0 = s1 = s2 = s3 = T.Zero;
+            bool rows1 = r0 + Side < g.M, rows2 = r0 + 2 * Side < g.M, rows3 = r0 + 3 * Side < g.M; // rows past M are not needed
+            for (int s = 0; s < g.Splits; s++)
+            {
+                long e = ((long)tile * g.Splits + s) * Tile * Tile + (long)ty * Tile + tx;
+                c00 += g.Partial[e]; c01 += g.Partial[e + Side]; c02 += g.Partial[e + 2 * Side]; c03 += g.Partial[e + 3 * Side];
+                e += Side * Tile;
+                if (rows1) { c10 += g.Partial[e]; c11 += g.Partial[e + Side]; c12 += g.Partial[e + 2 * Side]; c13 += g.Partial[e + 3 * Side]; }
+                e += Side * Tile;
+                if (rows2) { c20 += g.Partial[e]; c21 += g.Partial[e + Side]; c22 += g.Partial[e + 2 * Side]; c23 += g.Partial[e + 3 * Side]; }
+                e += Side * Tile;
+                if (rows3) { c30 += g.Partial[e]; c31 += g.Partial[e + Side]; c32 += g.Partial[e + 2 * Side]; c33 += g.Partial[e + 3 * Side]; }
+                if (sumColumns)
+                {
+                    long bias = (long)s * g.N;
+                    if (q0 < g.N) s0 += g.PartialBias[bias + q0];
+                    if (q0 + Side < g.N) s1 += g.PartialBias[bias + q0 + Side];
+                    if (q0 + 2 * Side < g.N) s2 += g.PartialBias[bias + q0 + 2 * Side];
+                    if (q0 + 3 * Side < g.N) s3 += g.PartialBias[bias + q0 + 3 * Side];
+                }
+            }
         }
         Finish(g, r0, q0, c00); Finish(g, r0, q0 + Side, c01); Finish(g, r0, q0 + 2 * Side, c02); Finish(g, r0, q0 + 3 * Side, c03);
         r0 += Side;
@@ -176,6 +189,46 @@ internal static class Gemm
         {
             UpdateBias(g, q0, s0); UpdateBias(g, q0 + Side, s1); UpdateBias(g, q0 + 2 * Side, s2); UpdateBias(g, q0 + 3 * Side, s3);
         }
+    }
+
+    /// <summary>A step recorded in a CUDA graph: its batch offset and optimizer scalars, from the device's step count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static GemmArgs<T> AtDeviceStep<T>(GemmArgs<T> g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int step = g.StepBase[0] + g.StepInGraph;
+        g.Offset = step * g.BatchSize;
+        if (g.Mode == GemmArgs<T>.WeightUpdate)
+        {
+            long at = 4L * step;
+            g.Rule.FirstStep = g.Rules[at] != T.Zero ? 1 : 0;
+            g.Rule.LearningRate = g.Rules[at + 1];
+            g.Rule.StepSize = g.Rules[at + 2];
+            g.Rule.Correction2 = g.Rules[at + 3];
+        }
+        return g;
+    }
+
+    /// <summary>Where row <paramref name="r"/> of a row-major A starts (through Order when A is the data set), or −1 past M.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long RowStart<T>(GemmArgs<T> g, int r) where T : unmanaged, IFloatingPointIeee754<T> =>
+        g.TransposeA != 0 || r >= g.M ? -1 : (long)(g.Gather != 0 ? g.Order[g.Offset + r] : r) * g.K;
+
+    /// <summary>A(r, k), or 0 outside the product; <paramref name="rowStart"/> is <see cref="RowStart"/>'s for row-major A.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T LoadA<T>(GemmArgs<T> g, long rowStart, int r, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (k >= g.K) return T.Zero;
+        if (g.TransposeA == 0) return rowStart < 0 ? T.Zero : g.A[rowStart + k];
+        if (r >= g.M) return T.Zero;
+        return g.A[(long)(g.Gather != 0 ? g.Order[g.Offset + k] : k) * g.M + r]; // A stored K×M (Xᵀ: row k of the batch)
+    }
+
+    /// <summary>B(k, c), or 0 outside the product.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T LoadB<T>(GemmArgs<T> g, int c, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (c >= g.N || k >= g.K) return T.Zero;
+        return g.TransposeB != 0 ? g.B[(long)c * g.K + k] : g.B[(long)k * g.N + c];
     }
 
     /// <summary>The epilogue for element (r, c) of C = <paramref name="v"/>.</summary>

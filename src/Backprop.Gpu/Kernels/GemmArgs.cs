@@ -35,4 +35,27 @@ internal struct GemmArgs<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int Splits, Chunk;
     public ArrayView<T> Partial, PartialBias;
     public ArrayView<int> Arrivals;
+
+    // A step recorded in a CUDA graph reads which step it is from the device: step = StepBase[0] + StepInGraph,
+    // Offset = step·BatchSize, and the optimizer's per-step scalars are Rules[4·step ..] (see StepCounter).
+    public int DeviceStep, StepInGraph, BatchSize;
+    public ArrayView<int> StepBase;
+    public ArrayView<T> Rules;
+
+    /// <summary>This product, finding its step where <paramref name="place"/> says.</summary>
+    public readonly GemmArgs<T> At(StepPlace<T> place) => this with
+    {
+        DeviceStep = place.DeviceStep,
+        StepInGraph = place.InGraph,
+        BatchSize = place.BatchSize,
+        StepBase = place.StepBase,
+        Rules = place.Rules,
+    };
+}
+
+/// <summary>Where a launch finds its step: in its arguments (InGraph −1), or on the device (a step recorded in a graph).</summary>
+internal readonly record struct StepPlace<T>(int InGraph, int BatchSize, ArrayView<int> StepBase, ArrayView<T> Rules)
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public int DeviceStep => InGraph >= 0 ? 1 : 0;
 }

@@ -26,4 +26,12 @@ internal struct LossArgs<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public ArrayView<T> BatchLoss;
     public ArrayView<int> BatchCorrect;
+
+    // With several groups: each group's sums, and how many groups have finished.
+    public ArrayView<T> GroupLoss;
+    public ArrayView<int> GroupCorrect, Arrivals;
+
+    // A step recorded in a CUDA graph: step = StepBase[0] + StepInGraph gives Offset = step·BatchSize and Batch = step.
+    public int DeviceStep, StepInGraph, BatchSize;
+    public ArrayView<int> StepBase;
 }

@@ -5,22 +5,36 @@ using ILGPU;
 namespace Backprop.Gpu.Kernels;
 
 /// <summary>
-/// One group strides over the batch's rows (one row per thread at a time: a row of a few logits is a
-/// short serial loop), then reduces the loss and the correct count in shared memory: no atomics, so the
-/// sums come out the same on every run.
+/// The groups stride over the batch's rows (one row per thread at a time: a row of a few logits is a
+/// short serial loop); each group reduces its loss and correct count in shared memory, and the group that
+/// finishes last adds the groups' sums in group order: no floating-point atomics, so the sums come out the
+/// same on every run.
 /// </summary>
 internal static class LossKernel
 {
     public const int MaxThreads = 256;
 
+    /// <summary>At most this many groups: the last one adds their sums one after another.</summary>
+    public const int MaxGroups = 32;
+
+    /// <summary>Groups for a batch of <paramref name="rows"/>: one row per thread, up to <see cref="MaxGroups"/>.</summary>
+    public static int Groups(int rows, int threads) => Math.Clamp((rows + threads - 1) / threads, 1, MaxGroups);
+
     public static void Kernel<T>(LossArgs<T> a) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var lossShare = SharedMemory.Allocate<T>(MaxThreads);
         var correctShare = SharedMemory.Allocate<int>(MaxThreads);
-        int t = Group.IdxX, threads = Group.DimX, k = a.Outputs;
+        var last = SharedMemory.Allocate<int>(1);
+        int t = Group.IdxX, threads = Group.DimX, k = a.Outputs, groups = Grid.DimX;
+        if (a.DeviceStep != 0)
+        {
+            int step = a.StepBase[0] + a.StepInGraph;
+            a.Offset = step * a.BatchSize;
+            a.Batch = step;
+        }
         T loss = T.Zero;
         int correct = 0;
-        for (int r = t; r < a.Rows; r += threads)
+        for (int r = Grid.IdxX * threads + t; r < a.Rows; r += groups * threads)
         {
             int n = a.Order[a.Offset + r];
             long row = (long)r * k;
@@ -95,11 +109,35 @@ internal static class LossKernel
             }
             Group.Barrier();
         }
+        if (groups == 1)
+        {
+            if (t == 0)
+            {
+                a.BatchLoss[a.Batch] = lossShare[0] * a.RowScale;
+                a.BatchCorrect[a.Batch] = correctShare[0];
+            }
+            return;
+        }
         if (t == 0)
         {
-            a.BatchLoss[a.Batch] = lossShare[0] * a.RowScale;
-            a.BatchCorrect[a.Batch] = correctShare[0];
+            a.GroupLoss[Grid.IdxX] = lossShare[0];
+            a.GroupCorrect[Grid.IdxX] = correctShare[0];
+            MemoryFence.DeviceLevel();
+            last[0] = Atomic.Add(ref a.Arrivals[0], 1) == groups - 1 ? 1 : 0;
         }
+        Group.Barrier();
+        if (t != 0 || last[0] == 0) return;
+        MemoryFence.DeviceLevel();
+        T total = T.Zero;
+        int count = 0;
+        for (int b = 0; b < groups; b++)
+        {
+            total += a.GroupLoss[b];
+            count += a.GroupCorrect[b];
+        }
+        a.BatchLoss[a.Batch] = total * a.RowScale;
+        a.BatchCorrect[a.Batch] = count;
+        a.Arrivals[0] = 0; // ready for the next batch
     }
 
     /// <summary>Δ = ∂L/∂Y ∘ σ'(Z) when the last dense layer has an activation, else ∂L/∂Y.</summary>
