@@ -65,11 +65,11 @@ if (parts.Contains("steps"))
     try
     {
         // Each batch size with the defaults (split-K to 2 blocks per multiprocessor, 16 steps per CUDA graph), then
-        // without graphs, with 64 steps per graph, and with split-K to 4 blocks per multiprocessor and off.
+        // without graphs, and with split-K to 1 and 4 blocks per multiprocessor and off.
         int sms = acc.NumMultiprocessors;
         foreach (int batch in parts.Contains("cpu") ? new[] { 8 } : [1, 8, 32, 128, 512, 1024, 4096])
         {
-            foreach (var (perSm, graphSteps) in new[] { (2, 16), (2, 0), (2, 64), (4, 16), (0, 16) })
+            foreach (var (perSm, graphSteps) in new[] { (2, 16), (2, 0), (1, 16), (4, 16), (0, 16) })
             {
                 // About 0.1–0.5 s of steps an epoch; whole batches only, as PyTorch's side times them.
                 int steps = parts.Contains("cpu") ? 3 : batch switch { 1 => 5000, 8 => 5000, 32 => 4000, 128 => 3000, _ => 60000 / batch };
@@ -110,11 +110,11 @@ if (parts.Contains("kernels"))
             using var trainer = new GpuTrainer<float>(network, new Sgd<float>(0.01), batch, 1, device) { TargetBlocks = perSm * acc.NumMultiprocessors, GraphSteps = 0 }; // markers go between launches: no graphs
             trainer.TrainEpoch(slice);
             var markers = new List<(string Name, ProfilingMarker Marker)>();
-            trainer.Launched = name => markers.Add((name, acc.AddProfilingMarker()));
-            markers.Add(("start", acc.AddProfilingMarker()));
+            trainer.Launched = name => markers.Add((name, trainer.Stream.AddProfilingMarker()));
+            markers.Add(("start", trainer.Stream.AddProfilingMarker()));
             trainer.TrainEpoch(slice);
             trainer.Launched = null;
-            acc.Synchronize();
+            trainer.Stream.Synchronize();
             var sums = new Dictionary<string, double>();
             var order = new List<string>();
             for (int i = 1; i < markers.Count; i++)
