@@ -34,7 +34,6 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
     private MemoryBuffer1D<T, Stride1D.Dense>? _rules;
     private CudaGraph? _graph;
     private int _graphSteps = -1;
-    private readonly bool _head;
     private readonly int _lossThreads;
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _stub;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _indexStub;
@@ -109,7 +108,6 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         _lossArrivals = _accelerator.Allocate1D<int>(1);
         _lossArrivals.MemSetToZero();
         _accelerator.Synchronize(); // the uploads and zeroed buffers above are done before anything runs on _stream
-        _head = _layers[^1].Inputs * _layers[^1].Outputs <= LossKernel.HeadWeights;
         _lossThreads = Math.Min(LossKernel.MaxThreads, (int)BitOperations.RoundUpToPowerOf2((uint)_accelerator.MaxNumThreadsPerGroup + 1) / 2);
     }
 
@@ -245,8 +243,7 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
     {
         var steps = new StepPlace<T>(inGraph, BatchSize, _stepBase.View, _rules?.View ?? _stub.View);
         var input = _features;
-        int layers = _layers.Length, forward = _head ? layers - 1 : layers;
-        for (int i = 0; i < forward; i++)
+        for (int i = 0; i < _layers.Length; i++)
         {
             var l = _layers[i];
             Launch(_blank.At(steps) with
@@ -269,19 +266,18 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
             Launched?.Invoke($"forward {i + 1}");
             input = l.H;
         }
-        _loss(_stream, new KernelConfig(LossKernel.Groups(rows, _lossThreads), _lossThreads), Head(LossArguments(train, encoding, offset, rows, batch), input) with
+        _loss(_stream, new KernelConfig(LossKernel.Groups(rows, _lossThreads), _lossThreads), LossArguments(train, encoding, offset, rows, batch) with
         {
             DeviceStep = steps.DeviceStep,
             StepInGraph = steps.InGraph,
             BatchSize = BatchSize,
             StepBase = _stepBase.View,
         });
-        Launched?.Invoke(_head ? $"forward {layers} + loss" + (layers > 1 ? $" + dX {layers}" : "") : "loss");
+        Launched?.Invoke("loss");
 
         // dX of layer i reads W_i before the launch after it updates W_i; dW of layer i waits for the next launch.
-        // In head mode the loss launch did dX of the last layer, so its update waits for the first launch here.
-        GemmArgs<T>? waiting = _head && layers > 1 ? WeightUpdate(layers - 1, rows, offset, rule).At(steps) : null;
-        for (int i = _head ? layers - 2 : layers - 1; i >= 1; i--)
+        GemmArgs<T>? waiting = null;
+        for (int i = _layers.Length - 1; i >= 1; i--)
         {
             var l = _layers[i];
             var below = _layers[i - 1];
@@ -305,32 +301,6 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
         }
         Launch(WeightUpdate(0, rows, offset, rule).At(steps), waiting);
         Launched?.Invoke(_layers.Length > 1 ? "update 1 + update 2" : "update 1");
-    }
-
-    /// <summary>
-    /// In head mode, the loss launch's extra work: the last dense layer's forward from <paramref name="input"/>
-    /// (its input: the data set, gathered, for a one-layer network), and the input gradient of the layer below.
-    /// </summary>
-    private LossArgs<T> Head(LossArgs<T> args, ArrayView<T> input)
-    {
-        if (!_head) return args;
-        var l = _layers[^1];
-        var below = _layers.Length > 1 ? _layers[^2] : null;
-        return args with
-        {
-            Head = 1,
-            Inputs = l.Inputs,
-            In = input,
-            Gather = below is null ? 1 : 0,
-            W = l.W,
-            Bias = l.B,
-            HasPrev = below is null ? 0 : 1,
-            PrevActivation = below?.Activation ?? DeviceActivation.None,
-            PrevSlope = below is null ? T.Zero : below.Slope,
-            PrevZ = below?.Z ?? _stub.View,
-            PrevH = below?.H ?? _stub.View,
-            PrevDelta = below?.Delta ?? _stub.View,
-        };
     }
 
     /// <summary>dW = Xᵀ·Δ and db = colsum Δ of layer i, applied by the optimizer in the product's epilogue.</summary>
@@ -419,7 +389,7 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
             maxN = Math.Max(maxN, Math.Max(l.Inputs, l.Outputs));
         }
         long partial = (long)(TargetBlocks + maxTiles) * Kernels.Gemm.Tile * Kernels.Gemm.Tile;
-        long bias = (long)((maxK + Kernels.Gemm.Depth - 1) / Kernels.Gemm.Depth) * maxN;
+        long bias = (long)((maxK + Kernels.Gemm.Depth - 1) / Kernels.Gemm.Depth) * maxN + Kernels.Gemm.Tile; // + a tile: see Gemm
         for (int slot = 0; slot < 2; slot++)
         {
             _partial[slot]?.Dispose();
@@ -480,12 +450,6 @@ public sealed class GpuTrainer<T> : IDisposable where T : unmanaged, IFloatingPo
             Threshold = loss == "bce_with_logits" ? T.Zero : T.CreateChecked(0.5),
             BatchLoss = _batchLoss!.View,
             BatchCorrect = _batchCorrect!.View,
-            In = _stub.View,                       // the head's views, unused unless Head() sets them
-            W = _stub.View,
-            Bias = _stub.View,
-            PrevZ = _stub.View,
-            PrevH = _stub.View,
-            PrevDelta = _stub.View,
             GroupLoss = _groupLoss.View,
             GroupCorrect = _groupCorrect.View,
             Arrivals = _lossArrivals.View,

@@ -152,17 +152,6 @@ public sealed class TrainerEquivalenceTests
         AssertSame(r.Cpu, r.Gpu, r.CpuHistory, r.GpuHistory, 1e-10);
     }
 
-    [Theory]
-    [InlineData(new[] { 6, 4 })]          // one dense layer: the loss launch computes it from the gathered data rows
-    [InlineData(new[] { 6, 9, 4 })]       // the last layer in the loss launch, which also gives Δ of the layer below
-    [InlineData(new[] { 6, 70, 40 })]     // a last layer too wide for the loss launch (2,800 weights): its own products
-    public void The_last_layer_fused_into_the_loss_launch_or_not_matches_the_cpu_engine_in_double(int[] sizes)
-    {
-        var spec = NetworkSpec.Mlp(sizes, "sigmoid", "cross_entropy", seed: 15);
-        var r = Train<double>(spec, Problems.Classification(50, 6, sizes[^1]), "momentum", 0.1, batch: 7, epochs: 2, graphSteps: 2);
-        AssertSame(r.Cpu, r.Gpu, r.CpuHistory, r.GpuHistory, 1e-10);
-    }
-
     [Fact]
     public void A_batch_of_many_rows_sums_its_loss_over_several_groups_like_the_cpu_engine()
     {

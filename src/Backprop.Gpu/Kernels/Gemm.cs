@@ -129,14 +129,17 @@ internal static class Gemm
         {
             // Split-K: park this slice's partial tile, and let the block that arrives last sum the slices in
             // slice order (the same sums on every run, no floating-point atomics), then apply the epilogue.
-            long at = ((long)tile * g.Splits + split) * Tile * Tile + (long)ty * Tile + tx;
-            g.Partial[at] = c00; g.Partial[at + Side] = c01; g.Partial[at + 2 * Side] = c02; g.Partial[at + 3 * Side] = c03;
-            at += Side * Tile;
-            g.Partial[at] = c10; g.Partial[at + Side] = c11; g.Partial[at + 2 * Side] = c12; g.Partial[at + 3 * Side] = c13;
-            at += Side * Tile;
-            g.Partial[at] = c20; g.Partial[at + Side] = c21; g.Partial[at + 2 * Side] = c22; g.Partial[at + 3 * Side] = c23;
-            at += Side * Tile;
-            g.Partial[at] = c30; g.Partial[at + Side] = c31; g.Partial[at + 2 * Side] = c32; g.Partial[at + 3 * Side] = c33;
+            // Rows past M are neither parked nor read back (at batch 1, 63 of a tile's 64 rows).
+            bool rows0 = r0 < g.M, rows1 = r0 + Side < g.M, rows2 = r0 + 2 * Side < g.M, rows3 = r0 + 3 * Side < g.M;
+            const long Slice = Tile * Tile, RowGroup = Side * Tile;
+            long mine = ((long)tile * g.Splits + split) * Slice + (long)ty * Tile + tx;
+            if (rows0) { g.Partial[mine] = c00; g.Partial[mine + Side] = c01; g.Partial[mine + 2 * Side] = c02; g.Partial[mine + 3 * Side] = c03; }
+            long at = mine + RowGroup;
+            if (rows1) { g.Partial[at] = c10; g.Partial[at + Side] = c11; g.Partial[at + 2 * Side] = c12; g.Partial[at + 3 * Side] = c13; }
+            at += RowGroup;
+            if (rows2) { g.Partial[at] = c20; g.Partial[at + Side] = c21; g.Partial[at + 2 * Side] = c22; g.Partial[at + 3 * Side] = c23; }
+            at += RowGroup;
+            if (rows3) { g.Partial[at] = c30; g.Partial[at + Side] = c31; g.Partial[at + 2 * Side] = c32; g.Partial[at + 3 * Side] = c33; }
             if (sumColumns)
             {
                 long bias = (long)split * g.N;
@@ -153,29 +156,67 @@ internal static class Gemm
             MemoryFence.DeviceLevel();
             if (t == 0) g.Arrivals[tile] = 0; // ready for the next launch
 
-            // Slice by slice, all sixteen of this thread's elements at once (sixteen loads in flight, not one).
-            c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = T.Zero;
-            c20 = c21 = c22 = c23 = c30 = c31 = c32 = c33 = T.Zero;
-            s0 = s1 = s2 = s3 = T.Zero;
-            bool rows1 = r0 + Side < g.M, rows2 = r0 + 2 * Side < g.M, rows3 = r0 + 3 * Side < g.M; // rows past M are not needed
-            for (int s = 0; s < g.Splits; s++)
+            // Slice after slice in slice order (the same sums every run), four slices of all sixteen elements
+            // loaded before they are added: sixty-four loads in flight, not one slice's sixteen.
+            long first = (long)tile * g.Splits * Slice + (long)ty * Tile + tx;
+            Quad<T> q0s = default, q1s = default, q2s = default, q3s = default;
+            int sl = 0;
+            for (; sl + 4 <= g.Splits; sl += 4)
             {
-                long e = ((long)tile * g.Splits + s) * Tile * Tile + (long)ty * Tile + tx;
-                c00 += g.Partial[e]; c01 += g.Partial[e + Side]; c02 += g.Partial[e + 2 * Side]; c03 += g.Partial[e + 3 * Side];
-                e += Side * Tile;
-                if (rows1) { c10 += g.Partial[e]; c11 += g.Partial[e + Side]; c12 += g.Partial[e + 2 * Side]; c13 += g.Partial[e + 3 * Side]; }
-                e += Side * Tile;
-                if (rows2) { c20 += g.Partial[e]; c21 += g.Partial[e + Side]; c22 += g.Partial[e + 2 * Side]; c23 += g.Partial[e + 3 * Side]; }
-                e += Side * Tile;
-                if (rows3) { c30 += g.Partial[e]; c31 += g.Partial[e + Side]; c32 += g.Partial[e + 2 * Side]; c33 += g.Partial[e + 3 * Side]; }
-                if (sumColumns)
+                long e = first + sl * Slice;
+                var a0 = Quad<T>.Load(g.Partial, e, rows0);
+                var a1 = Quad<T>.Load(g.Partial, e + RowGroup, rows1);
+                var a2 = Quad<T>.Load(g.Partial, e + 2 * RowGroup, rows2);
+                var a3 = Quad<T>.Load(g.Partial, e + 3 * RowGroup, rows3);
+                e += Slice;
+                var b0 = Quad<T>.Load(g.Partial, e, rows0);
+                var b1 = Quad<T>.Load(g.Partial, e + RowGroup, rows1);
+                var b2 = Quad<T>.Load(g.Partial, e + 2 * RowGroup, rows2);
+                var b3 = Quad<T>.Load(g.Partial, e + 3 * RowGroup, rows3);
+                e += Slice;
+                var d0 = Quad<T>.Load(g.Partial, e, rows0);
+                var d1 = Quad<T>.Load(g.Partial, e + RowGroup, rows1);
+                var d2 = Quad<T>.Load(g.Partial, e + 2 * RowGroup, rows2);
+                var d3 = Quad<T>.Load(g.Partial, e + 3 * RowGroup, rows3);
+                e += Slice;
+                var f0 = Quad<T>.Load(g.Partial, e, rows0);
+                var f1 = Quad<T>.Load(g.Partial, e + RowGroup, rows1);
+                var f2 = Quad<T>.Load(g.Partial, e + 2 * RowGroup, rows2);
+                var f3 = Quad<T>.Load(g.Partial, e + 3 * RowGroup, rows3);
+                q0s = q0s.Plus(a0).Plus(b0).Plus(d0).Plus(f0);
+                q1s = q1s.Plus(a1).Plus(b1).Plus(d1).Plus(f1);
+                q2s = q2s.Plus(a2).Plus(b2).Plus(d2).Plus(f2);
+                q3s = q3s.Plus(a3).Plus(b3).Plus(d3).Plus(f3);
+            }
+            for (; sl < g.Splits; sl++)
+            {
+                long e = first + sl * Slice;
+                q0s = q0s.Plus(Quad<T>.Load(g.Partial, e, rows0));
+                q1s = q1s.Plus(Quad<T>.Load(g.Partial, e + RowGroup, rows1));
+                q2s = q2s.Plus(Quad<T>.Load(g.Partial, e + 2 * RowGroup, rows2));
+                q3s = q3s.Plus(Quad<T>.Load(g.Partial, e + 3 * RowGroup, rows3));
+            }
+            (c00, c01, c02, c03) = (q0s.X, q0s.Y, q0s.Z, q0s.W);
+            (c10, c11, c12, c13) = (q1s.X, q1s.Y, q1s.Z, q1s.W);
+            (c20, c21, c22, c23) = (q2s.X, q2s.Y, q2s.Z, q2s.W);
+            (c30, c31, c32, c33) = (q3s.X, q3s.Y, q3s.Z, q3s.W);
+            if (sumColumns)
+            {
+                // The bias's column sums, likewise four slices at a time (columns past N are read, not used:
+                // the workspace has a tile's width to spare).
+                Quad<T> sums = default;
+                int sc = 0;
+                for (; sc + 4 <= g.Splits; sc += 4)
                 {
-                    long bias = (long)s * g.N;
-                    if (q0 < g.N) s0 += g.PartialBias[bias + q0];
-                    if (q0 + Side < g.N) s1 += g.PartialBias[bias + q0 + Side];
-                    if (q0 + 2 * Side < g.N) s2 += g.PartialBias[bias + q0 + 2 * Side];
-                    if (q0 + 3 * Side < g.N) s3 += g.PartialBias[bias + q0 + 3 * Side];
+                    long e = (long)sc * g.N + q0;
+                    var u0 = Quad<T>.Load(g.PartialBias, e, true);
+                    var u1 = Quad<T>.Load(g.PartialBias, e + g.N, true);
+                    var u2 = Quad<T>.Load(g.PartialBias, e + 2L * g.N, true);
+                    var u3 = Quad<T>.Load(g.PartialBias, e + 3L * g.N, true);
+                    sums = sums.Plus(u0).Plus(u1).Plus(u2).Plus(u3);
                 }
+                for (; sc < g.Splits; sc++) sums = sums.Plus(Quad<T>.Load(g.PartialBias, (long)sc * g.N + q0, true));
+                (s0, s1, s2, s3) = (sums.X, sums.Y, sums.Z, sums.W);
             }
         }
         Finish(g, r0, q0, c00); Finish(g, r0, q0 + Side, c01); Finish(g, r0, q0 + 2 * Side, c02); Finish(g, r0, q0 + 3 * Side, c03);

@@ -31,13 +31,6 @@ internal struct LossArgs<T> where T : unmanaged, IFloatingPointIeee754<T>
     public ArrayView<T> GroupLoss;
     public ArrayView<int> GroupCorrect, Arrivals;
 
-    // Head: the launch also computes the last dense layer row by row before the loss (Z = In·W + b, Y = σ(Z); In
-    // is the data set through Order when Gather), and after it the input gradient of the layer below,
-    // PrevDelta = (Δ·Wᵀ) ∘ σ'(PrevZ, PrevH) when HasPrev: two launches fewer for a narrow last layer.
-    public int Head, Inputs, Gather, HasPrev, PrevActivation;
-    public ArrayView<T> In, W, Bias, PrevZ, PrevH, PrevDelta;
-    public T PrevSlope;
-
     // A step recorded in a CUDA graph: step = StepBase[0] + StepInGraph gives Offset = step·BatchSize and Batch = step.
     public int DeviceStep, StepInGraph, BatchSize;
     public ArrayView<int> StepBase;

@@ -17,9 +17,6 @@ internal static class LossKernel
     /// <summary>At most this many groups: the last one adds their sums one after another.</summary>
     public const int MaxGroups = 32;
 
-    /// <summary>The largest last layer (inputs × outputs) the head mode holds in shared memory.</summary>
-    public const int HeadWeights = 2048;
-
     /// <summary>Groups for a batch of <paramref name="rows"/>: one row per thread, up to <see cref="MaxGroups"/>.</summary>
     public static int Groups(int rows, int threads) => Math.Clamp((rows + threads - 1) / threads, 1, MaxGroups);
 
@@ -28,8 +25,6 @@ internal static class LossKernel
         var lossShare = SharedMemory.Allocate<T>(MaxThreads);
         var correctShare = SharedMemory.Allocate<int>(MaxThreads);
         var last = SharedMemory.Allocate<int>(1);
-        var w = SharedMemory.Allocate<T>(HeadWeights);
-        var bias = SharedMemory.Allocate<T>(HeadWeights);
         int t = Group.IdxX, threads = Group.DimX, k = a.Outputs, groups = Grid.DimX;
         if (a.DeviceStep != 0)
         {
@@ -37,19 +32,12 @@ internal static class LossKernel
             a.Offset = step * a.BatchSize;
             a.Batch = step;
         }
-        if (a.Head != 0)
-        {
-            for (int i = t; i < a.Inputs * k; i += threads) w[i] = a.W[i];
-            for (int j = t; j < k; j += threads) bias[j] = a.Bias[j];
-            Group.Barrier();
-        }
         T loss = T.Zero;
         int correct = 0;
         for (int r = Grid.IdxX * threads + t; r < a.Rows; r += groups * threads)
         {
             int n = a.Order[a.Offset + r];
             long row = (long)r * k;
-            if (a.Head != 0) Forward(a, w, bias, row, (long)(a.Gather != 0 ? n : r) * a.Inputs);
             T rowLoss = T.Zero;
             if (a.Kind == LossArgs<T>.CrossEntropyIndex || a.Kind == LossArgs<T>.CrossEntropySoft)
             {
@@ -107,7 +95,6 @@ internal static class LossKernel
             }
             loss += rowLoss;
             if (a.Classify != 0 && Predict(a, row) == a.Labels[n]) correct++;
-            if (a.Head != 0 && a.HasPrev != 0) InputGradient(a, w, row, (long)r * a.Inputs);
         }
 
         lossShare[t] = loss;
@@ -151,35 +138,6 @@ internal static class LossKernel
         a.BatchLoss[a.Batch] = total * a.RowScale;
         a.BatchCorrect[a.Batch] = count;
         a.Arrivals[0] = 0; // ready for the next batch
-    }
-
-    /// <summary>Head mode: one row of the last dense layer, Z = In·W + b and Y = σ(Z), W and b from shared memory.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Forward<T>(LossArgs<T> a, ArrayView<T> w, ArrayView<T> bias, long row, long input) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int k = a.Outputs;
-        for (int j = 0; j < k; j++)
-        {
-            T z = T.Zero;
-            for (int i = 0; i < a.Inputs; i++) z += a.In[input + i] * w[i * k + j];
-            z += bias[j];
-            a.Z[row + j] = z;
-            if (a.Activation != DeviceActivation.None) a.Y[row + j] = DeviceActivation.Apply(a.Activation, z, a.Slope);
-        }
-    }
-
-    /// <summary>Head mode: one row of the layer below's Δ = (Δ·Wᵀ) ∘ σ'(Z₋₁), from this row's Δ just stored.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void InputGradient<T>(LossArgs<T> a, ArrayView<T> w, long row, long below) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int k = a.Outputs;
-        for (int i = 0; i < a.Inputs; i++)
-        {
-            T sum = T.Zero;
-            for (int j = 0; j < k; j++) sum += a.Delta[row + j] * w[i * k + j];
-            T d = a.PrevActivation == DeviceActivation.None ? T.One : DeviceActivation.Derivative(a.PrevActivation, a.PrevZ[below + i], a.PrevH[below + i], a.PrevSlope);
-            a.PrevDelta[below + i] = sum * d;
-        }
     }
 
     /// <summary>Δ = ∂L/∂Y ∘ σ'(Z) when the last dense layer has an activation, else ∂L/∂Y.</summary>
