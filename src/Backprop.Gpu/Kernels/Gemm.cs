@@ -56,7 +56,8 @@ internal static class Gemm
     private static void Product<T>(GemmArgs<T> g, int block, ArrayView<T> sa, ArrayView<T> sb, ArrayView<int> last)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (g.DeviceStep != 0) g = AtDeviceStep(g);
+        // Only products that gather X or update weights need the step; the others skip its load (a round trip).
+        if (g.DeviceStep != 0 && (g.Gather != 0 || g.Mode == GemmArgs<T>.WeightUpdate)) g = AtDeviceStep(g);
         int tile = block / g.Splits, split = block - tile * g.Splits;
         int tilesAcross = (g.N + Tile - 1) / Tile;
         int by = tile / tilesAcross, bx = tile - by * tilesAcross;
@@ -80,6 +81,11 @@ internal static class Gemm
         // This block's slice of the depth: all of it, or one of Splits slices of Chunk (a multiple of Depth).
         // The next depth step's values are fetched into registers while the current one is multiplied.
         int kBegin = split * g.Chunk, kEnd = Math.Min(g.K, kBegin + g.Chunk);
+        // The forward epilogue's bias, fetched now so that its load overlaps the product instead of following it.
+        int q = col0 + tx;
+        bool forward = g.Mode == GemmArgs<T>.Forward;
+        T e0 = forward && q < g.N ? g.Bias[q] : T.Zero, e1 = forward && q + Side < g.N ? g.Bias[q + Side] : T.Zero;
+        T e2 = forward && q + 2 * Side < g.N ? g.Bias[q + 2 * Side] : T.Zero, e3 = forward && q + 3 * Side < g.N ? g.Bias[q + 3 * Side] : T.Zero;
         T pa0 = LoadA(g, x0, row0 + aI, kBegin + aK), pa1 = LoadA(g, x1, row0 + aI + aDI, kBegin + aK + aDK);
         T pa2 = LoadA(g, x2, row0 + aI + 2 * aDI, kBegin + aK + 2 * aDK), pa3 = LoadA(g, x3, row0 + aI + 3 * aDI, kBegin + aK + 3 * aDK);
         T pb0 = LoadB(g, col0 + bJ, kBegin + bK), pb1 = LoadB(g, col0 + bJ + bDJ, kBegin + bK + bDK);
@@ -219,13 +225,13 @@ internal static class Gemm
                 (s0, s1, s2, s3) = (sums.X, sums.Y, sums.Z, sums.W);
             }
         }
-        Finish(g, r0, q0, c00); Finish(g, r0, q0 + Side, c01); Finish(g, r0, q0 + 2 * Side, c02); Finish(g, r0, q0 + 3 * Side, c03);
+        Finish(g, r0, q0, c00, e0); Finish(g, r0, q0 + Side, c01, e1); Finish(g, r0, q0 + 2 * Side, c02, e2); Finish(g, r0, q0 + 3 * Side, c03, e3);
         r0 += Side;
-        Finish(g, r0, q0, c10); Finish(g, r0, q0 + Side, c11); Finish(g, r0, q0 + 2 * Side, c12); Finish(g, r0, q0 + 3 * Side, c13);
+        Finish(g, r0, q0, c10, e0); Finish(g, r0, q0 + Side, c11, e1); Finish(g, r0, q0 + 2 * Side, c12, e2); Finish(g, r0, q0 + 3 * Side, c13, e3);
         r0 += Side;
-        Finish(g, r0, q0, c20); Finish(g, r0, q0 + Side, c21); Finish(g, r0, q0 + 2 * Side, c22); Finish(g, r0, q0 + 3 * Side, c23);
+        Finish(g, r0, q0, c20, e0); Finish(g, r0, q0 + Side, c21, e1); Finish(g, r0, q0 + 2 * Side, c22, e2); Finish(g, r0, q0 + 3 * Side, c23, e3);
         r0 += Side;
-        Finish(g, r0, q0, c30); Finish(g, r0, q0 + Side, c31); Finish(g, r0, q0 + 2 * Side, c32); Finish(g, r0, q0 + 3 * Side, c33);
+        Finish(g, r0, q0, c30, e0); Finish(g, r0, q0 + Side, c31, e1); Finish(g, r0, q0 + 2 * Side, c32, e2); Finish(g, r0, q0 + 3 * Side, c33, e3);
         if (sumColumns)
         {
             UpdateBias(g, q0, s0); UpdateBias(g, q0 + Side, s1); UpdateBias(g, q0 + 2 * Side, s2); UpdateBias(g, q0 + 3 * Side, s3);
@@ -272,15 +278,15 @@ internal static class Gemm
         return g.TransposeB != 0 ? g.B[(long)c * g.K + k] : g.B[(long)k * g.N + c];
     }
 
-    /// <summary>The epilogue for element (r, c) of C = <paramref name="v"/>.</summary>
+    /// <summary>The epilogue for element (r, c) of C = <paramref name="v"/>; <paramref name="bias"/> is b[c] in a forward product.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<T>(GemmArgs<T> g, int r, int c, T v) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Finish<T>(GemmArgs<T> g, int r, int c, T v, T bias) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (r >= g.M || c >= g.N) return;
         long at = (long)r * g.N + c;
         if (g.Mode == GemmArgs<T>.Forward)
         {
-            T z = v + g.Bias[c];                                                        // Z = X·W + b
+            T z = v + bias;                                                             // Z = X·W + b
             g.Z[at] = z;
             if (g.Activation != DeviceActivation.None) g.H[at] = DeviceActivation.Apply(g.Activation, z, g.Slope); // H = σ(Z)
         }
