@@ -6,7 +6,7 @@ namespace Backprop.Tensors;
 /// The three matrix products backpropagation needs, without materializing a transpose:
 /// <list type="bullet">
 /// <item>forward  Z  = X·W       (<see cref="Multiply{T}(Matrix{T}, Matrix{T}, Matrix{T})"/>)</item>
-/// <item>backward dW = Xᵀ·Δ      (<see cref="MultiplyTransposeA"/>)</item>
+/// <item>backward dW = Xᵀ·Δ      (<see cref="MultiplyTransposeA{T}(Matrix{T}, Matrix{T}, Matrix{T})"/>)</item>
 /// <item>backward dX = Δ·Wᵀ      (<see cref="MultiplyTransposeB"/>)</item>
 /// </list>
 /// This is the one seam through which all matrix products go. A transpose is only a change of strides
@@ -52,6 +52,17 @@ public static class Gemm
     {
         if (a.Cols != b.Rows) throw new ArgumentException($"cannot multiply {a.Shape} by {b.Shape}");
         Run(a, a.Cols, 1, b, b.Cols, 1, c, a.Rows, b.Cols, a.Cols, epilogue);
+    }
+
+    /// <summary>
+    /// C = Aᵀ·B, then <paramref name="epilogue"/> on each finished block of C while it is in cache (a plain SGD
+    /// step updates W from dW = Xᵀ·Δ there: see Layers' DescentEpilogue).
+    /// </summary>
+    internal static void MultiplyTransposeA<T, TEpilogue>(Matrix<T> a, Matrix<T> b, Matrix<T> c, in TEpilogue epilogue)
+        where T : unmanaged, IFloatingPointIeee754<T> where TEpilogue : struct, IGemmEpilogue<T>
+    {
+        if (a.Rows != b.Rows) throw new ArgumentException($"cannot multiply ({a.Shape})ᵀ by {b.Shape}");
+        Run(a, 1, a.Cols, b, b.Cols, 1, c, a.Cols, b.Cols, a.Rows, epilogue);
     }
 
     private static unsafe void Run<T, TEpilogue>(
