@@ -17,7 +17,8 @@ public class DescentInBackwardTests
     public static readonly TheoryData<string, string, int, int, int, bool> Cases = new()
     {
         // activation, loss, batch, hidden width, threads, fuse
-        { "relu", "cross_entropy", 1, 256, 1, true },      // a batch of one (dX by the few-rows path)
+        { "relu", "cross_entropy", 1, 256, 1, true },      // a batch of one: dW = xᵀ·δ and the step in one pass
+        { "relu", "cross_entropy", 1, 512, 2, true },      // the same pass split over two threads
         { "relu", "cross_entropy", 2, 40, 2, true },
         { "relu", "cross_entropy", 37, 70, 2, true },
         { "relu", "cross_entropy", 300, 130, 2, true },    // k = 300: dW sums over two k-slices of the float kernel
@@ -121,9 +122,11 @@ public class DescentInBackwardTests
         }
         Assert.True(actual is not null, $"{what}: missing");
         Assert.True(expected.Shape == actual.Shape, $"{what}: shape {actual.Shape}, expected {expected.Shape}");
-        var e = expected.Span;
-        var a = actual.Span;
-        for (int i = 0; i < e.Length; i++)
-            Assert.True(e[i].Equals(a[i]), $"{what}[{i}] = {a[i]}, expected {e[i]}");
+        // Bit for bit: −0 and +0 differ here.
+        var e = System.Runtime.InteropServices.MemoryMarshal.AsBytes(expected.Span);
+        var a = System.Runtime.InteropServices.MemoryMarshal.AsBytes(actual.Span);
+        int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        for (int i = 0; i < e.Length; i += size)
+            Assert.True(e.Slice(i, size).SequenceEqual(a.Slice(i, size)), $"{what}[{i / size}] = {actual.Span[i / size]}, expected {expected.Span[i / size]}");
     }
 }
