@@ -190,8 +190,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         get
         {
             if (Storage != StorageFormat.Float32 || GradientScale != 1) return false;
-            foreach (var layer in Layers)
-                if (layer is not Dense<T> && layer.Parameters.Count > 0) return false;
+            for (int i = 0; i < Layers.Count; i++) // an index, not foreach: no enumerator to allocate at every step
+                if (Layers[i] is not Dense<T> && Layers[i].Parameters.Count > 0) return false;
             return true;
         }
     }
