@@ -66,6 +66,10 @@ internal static class TrainingRun
     private static JsonElement? RunOurs(Options options, string[] args)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        // The child stands for `backprop train`, so it runs with the CLI's runtime settings (Backprop.Cli.csproj):
+        // loops compiled fully optimized at once, no instrumented tier (docs/performance.md, the JIT's warm-up).
+        start.Environment["DOTNET_TC_QuickJitForLoops"] = "0";
+        start.Environment["DOTNET_TieredPGO"] = "0";
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(typeof(TrainingRun).Assembly.Location);
         foreach (var a in (string[])["train-run", "--threads", Str(options.Threads), .. args]) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
