@@ -36,21 +36,30 @@ public class DescentInBackwardTests
     public void DoubleStepIsTheSameAsGradientsThenSgd(string activation, string loss, int batch, int hidden, int threads, bool fuse) =>
         Compare<double>(activation, loss, batch, hidden, threads, fuse);
 
-    private static void Compare<T>(string activation, string loss, int batch, int hidden, int threads, bool fuse)
+    [Theory]
+    [InlineData(600, 128, 2)] // dW¹ = Xᵀ·Δ has two rows: the few-rows product, its columns split over two threads
+    [InlineData(40, 30, 1)]
+    public void TwoInputsTakeTheSameStep(int batch, int hidden, int threads)
+    {
+        Compare<float>("tanh", "mse", batch, hidden, threads, fuse: true, inputs: 2);
+        Compare<double>("relu", "cross_entropy", batch, hidden, threads, fuse: true, inputs: 2);
+    }
+
+    private static void Compare<T>(string activation, string loss, int batch, int hidden, int threads, bool fuse, int inputs = 300)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int saved = Gemm.Threads;
         Gemm.Threads = threads;
         try
         {
-            var spec = NetworkSpec.Mlp([300, hidden, hidden + 5, 3], activation, loss, "he", seed: 4);
+            var spec = NetworkSpec.Mlp([inputs, hidden, hidden + 5, 3], activation, loss, "he", seed: 4);
             var plain = spec.Build<T>();
             var descending = spec.Build<T>();
             (plain.Fuse, descending.Fuse) = (fuse, fuse);
             var sgd = new Sgd<T>(0.02);
             var trainer = new Trainer<T>(descending, new Sgd<T>(0.02), batch, seed: 1);
             var rng = new Random(batch);
-            var x = new Matrix<T>(batch, 300);
+            var x = new Matrix<T>(batch, inputs);
             var t = new Matrix<T>(batch, loss == "cross_entropy" ? 1 : 3);
             for (int step = 0; step < 4; step++)
             {
