@@ -152,8 +152,7 @@ public class StepBenchmark
 {
     private Network<float> _tiny = null!, _mlp = null!;
     private Matrix<float> _tinyX = null!, _tinyT = null!, _mlpX = null!, _mlpT = null!;
-    private readonly Sgd<float> _tinySgd = new(0.1), _mlpSgd = new(0.1);
-    private List<Parameter<float>> _tinyParameters = [], _mlpParameters = [];
+    private Trainer<float> _tinyTrainer = null!, _mlpTrainer = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -166,31 +165,21 @@ public class StepBenchmark
         foreach (var p in _tiny.Parameters) foreach (ref var w in p.Value.Span) w = weights[next++ % weights.Length];
         _tinyX = new Matrix<float>(2, 2, [0.05f, 0.10f, 0.60f, 0.90f]);
         _tinyT = new Matrix<float>(2, 1, [0.01f, 0.99f]);
-        _tinyParameters = [.. _tiny.Parameters];
+        _tinyTrainer = new Trainer<float>(_tiny, new Sgd<float>(0.1), 2, 1);
 
         _mlp = NetworkSpec.Mlp([784, 256, 128, 10], "relu", "cross_entropy", "he", 1).Build<float>();
         _mlpX = new Matrix<float>(1, 784);
         var rng = new Random(1);
         for (int i = 0; i < 784; i++) _mlpX.Span[i] = (float)rng.NextDouble();
         _mlpT = new Matrix<float>(1, 1, [3f]);
-        _mlpParameters = [.. _mlp.Parameters];
+        _mlpTrainer = new Trainer<float>(_mlp, new Sgd<float>(0.1), 1, 1);
     }
 
     [Benchmark]
-    public double TinyStep()
-    {
-        double loss = _tiny.ComputeGradients(_tinyX, _tinyT);
-        _tinySgd.Step(_tinyParameters);
-        return loss;
-    }
+    public double TinyStep() => _tinyTrainer.TrainBatch(_tinyX, _tinyT);
 
     [Benchmark]
-    public double MlpBatch1Step()
-    {
-        double loss = _mlp.ComputeGradients(_mlpX, _mlpT);
-        _mlpSgd.Step(_mlpParameters);
-        return loss;
-    }
+    public double MlpBatch1Step() => _mlpTrainer.TrainBatch(_mlpX, _mlpT);
 }
 
 /// <summary>The forward pass alone (inference) of 784-256-128-10 on a fixed random batch.</summary>

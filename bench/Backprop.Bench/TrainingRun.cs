@@ -66,6 +66,10 @@ internal static class TrainingRun
     private static JsonElement? RunOurs(Options options, string[] args)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        // The child stands for `backprop train`, so it runs with the CLI's runtime settings (Backprop.Cli.csproj):
+        // loops compiled fully optimized at once, no instrumented tier (docs/performance.md, the JIT's warm-up).
+        start.Environment["DOTNET_TC_QuickJitForLoops"] = "0";
+        start.Environment["DOTNET_TieredPGO"] = "0";
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(typeof(TrainingRun).Assembly.Location);
         foreach (var a in (string[])["train-run", "--threads", Str(options.Threads), .. args]) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
@@ -82,8 +86,8 @@ internal static class TrainingRun
         Gemm.Threads = options.Threads;
         var (train, test) = FashionMnist.Load();
         var network = NetworkSpec.Mlp([784, 256, 128, 10], "relu", "cross_entropy", "he", options.Seed).Build<float>();
-        var optimizer = new Sgd<float>(0.1);
-        var parameters = network.Parameters.ToList();
+        // The library's own training step (Trainer.TrainBatch): forward, loss, backward and the SGD update.
+        var trainer = new Trainer<float>(network, new Sgd<float>(0.1), options.Batch, options.Seed);
         var encoding = Batcher.EncodingFor(train, network.Loss.Name, network.Outputs);
         var rng = new Random(Trainer<float>.ShuffleSeed(options.Seed));
         int[] order = [.. Enumerable.Range(0, train.Count)];
@@ -102,8 +106,7 @@ internal static class TrainingRun
                     (start, countedFrom) = (Stopwatch.GetTimestamp(), b);
                 var indices = order.AsSpan(b, Math.Min(options.Batch, train.Count - b));
                 Batcher.Fill(train, indices, encoding, x, t, network.Outputs);
-                loss = network.ComputeGradients(x, t);
-                optimizer.Step(parameters);
+                loss = trainer.TrainBatch(x, t);
             }
             if (start != 0)
             {

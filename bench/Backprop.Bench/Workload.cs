@@ -14,6 +14,7 @@ internal sealed class Workload
 {
     private readonly Sgd<float> _sgd = new(0.1);
     private readonly List<Parameter<float>> _parameters;
+    private readonly Trainer<float> _trainer;
     private readonly Matrix<float> _lossGradient = new(0, 0);
 
     public Workload(int[] sizes, int batch, int seed = 1)
@@ -26,6 +27,7 @@ internal sealed class Workload
         for (int i = 0; i < X.Length; i++) X.Span[i] = (float)rng.NextDouble();
         for (int i = 0; i < batch; i++) T.Span[i] = rng.Next(sizes[^1]);
         _parameters = [.. Network.Parameters];
+        _trainer = new Trainer<float>(Network, new Sgd<float>(0.1), batch, seed);
     }
 
     public int[] Sizes { get; }
@@ -33,15 +35,10 @@ internal sealed class Workload
     public Matrix<float> X { get; }
     public Matrix<float> T { get; }
 
-    /// <summary>Forward, loss, backward, SGD update.</summary>
-    public double Step()
-    {
-        double loss = Network.ComputeGradients(X, T);
-        _sgd.Step(_parameters);
-        return loss;
-    }
+    /// <summary>Forward, loss, backward, SGD update: the library's training step (Trainer.TrainBatch).</summary>
+    public double Step() => _trainer.TrainBatch(X, T);
 
-    /// <summary>The step's four phases, each timed: seconds added to <paramref name="phases"/> (forward, loss, backward, optimizer).</summary>
+    /// <summary>The step's four phases as separate calls (the SGD update in its own pass, not inside the backward pass as in <see cref="Step"/>), each timed: seconds added to <paramref name="phases"/> (forward, loss, backward, optimizer).</summary>
     public void TimedStep(double[] phases)
     {
         long t0 = Stopwatch.GetTimestamp();

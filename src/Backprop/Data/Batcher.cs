@@ -60,9 +60,6 @@ public static class Batcher
         for (int r = 0; r < indices.Length; r++)
         {
             int i = indices[r];
-            var src = data.Row(i);
-            var dst = x.Row(r);
-            for (int j = 0; j < src.Length; j++) dst[j] = T.CreateTruncating(src[j]);
             switch (encoding)
             {
                 case TargetEncoding.ClassIndex or TargetEncoding.Binary:
@@ -76,5 +73,6 @@ public static class Batcher
                     break;
             }
         }
+        RowGather<T>.Run(data, indices, x);
     }
 }

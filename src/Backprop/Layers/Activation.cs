@@ -86,7 +86,11 @@ public abstract class Activation<T> : Layer<T> where T : unmanaged, IFloatingPoi
     /// computes σ'(Z), Δ = dH ∘ σ'(Z) and db = column sums of Δ while each row is in L1; then the two
     /// products dW = Xᵀ·Δ and dX = Δ·Wᵀ.
     /// </summary>
-    internal Matrix<T>? BackwardFused(Dense<T> dense, Matrix<T> dh, bool needInputGradient)
+    /// <param name="dense">The dense layer below.</param>
+    /// <param name="dh">∂L/∂H.</param>
+    /// <param name="needInputGradient">Whether to compute the dense layer's dX.</param>
+    /// <param name="descend">−η of a plain SGD step the dense layer takes on the way, or null for none.</param>
+    internal Matrix<T>? BackwardFused(Dense<T> dense, Matrix<T> dh, bool needInputGradient, T? descend = null)
     {
         OutputGradient = dh;
         var z = Input ?? throw new InvalidOperationException("Backward before Forward");
@@ -102,6 +106,6 @@ public abstract class Activation<T> : Layer<T> where T : unmanaged, IFloatingPoi
             TensorPrimitives.Add(db, delta.Row(r), db);                       // db = colsum Δ
         }
         InputGradient = delta;
-        return dense.BackwardProducts(delta, needInputGradient);              // dW = Xᵀ·Δ ; dX = Δ·Wᵀ
+        return dense.BackwardProducts(delta, needInputGradient, descend);     // dW = Xᵀ·Δ ; dX = Δ·Wᵀ
     }
 }

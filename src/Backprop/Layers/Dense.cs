@@ -81,14 +81,35 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     /// <summary>Steps 1 and 3 of Backward, for the fused path, which has computed db = colsum Δ already.</summary>
-    internal Matrix<T>? BackwardProducts(Matrix<T> delta, bool needInputGradient)
+    /// <param name="delta">Δ = ∂L/∂Z.</param>
+    /// <param name="needInputGradient">Whether to compute dX.</param>
+    /// <param name="descend">−η of a plain SGD step to take here (W = dW·(−η) + W, b = db·(−η) + b), or null for none.</param>
+    internal Matrix<T>? BackwardProducts(Matrix<T> delta, bool needInputGradient, T? descend = null)
     {
         OutputGradient = delta;
         var x = Input ?? throw new InvalidOperationException("Backward before Forward");
-        Gemm.MultiplyTransposeA(x, delta, Weights.Gradient);                  // step 1: dW = Xᵀ·Δ
-        if (!needInputGradient) return InputGradient = null;
-        Gemm.MultiplyTransposeB(delta, Weights.Value, Matrix<T>.Reuse(ref _dx, x.Rows, Inputs)); // step 3: dX = Δ·Wᵀ
-        return InputGradient = _dx;
+        if (descend is not { } minusRate)
+        {
+            Gemm.MultiplyTransposeA(x, delta, Weights.Gradient);              // step 1: dW = Xᵀ·Δ
+            if (!needInputGradient) return InputGradient = null;
+            Gemm.MultiplyTransposeB(delta, Weights.Value, Matrix<T>.Reuse(ref _dx, x.Rows, Inputs)); // step 3: dX = Δ·Wᵀ
+            return InputGradient = _dx;
+        }
+        // The step changes W, so dX = Δ·Wᵀ comes first, from the W of the forward pass.
+        InputGradient = null;
+        if (needInputGradient) Gemm.MultiplyTransposeB(delta, Weights.Value, (Matrix<T>)(InputGradient = Matrix<T>.Reuse(ref _dx, x.Rows, Inputs))); // step 3
+        if (x.Rows == 1) Gemm.MultiplyTransposeAThenAxpy(x, delta, Weights.Gradient, minusRate, Weights.Value); // step 1 at batch 1: dW = xᵀ·δ; W −= η·dW, one pass
+        else Gemm.MultiplyTransposeA(x, delta, Weights.Gradient, new DescentEpilogue<T>(Weights.Value, minusRate)); // step 1: dW = Xᵀ·Δ; W −= η·dW
+        var b = Bias.Value.Span;
+        TensorPrimitives.MultiplyAdd(Bias.Gradient.Span, minusRate, b, b);   // b −= η·db
+        return InputGradient;
+    }
+
+    /// <summary>Backward with a plain SGD step taken on the way (see <see cref="BackwardProducts"/>).</summary>
+    internal Matrix<T>? Backward(Matrix<T> delta, bool needInputGradient, T minusRate)
+    {
+        ColumnSums(delta, Bias.Gradient.Span);                                // step 2: db = column sums of Δ
+        return BackwardProducts(delta, needInputGradient, minusRate);
     }
 
     private static void ColumnSums(Matrix<T> m, Span<T> sums)

@@ -127,7 +127,13 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="lossGradient">∂L/∂Y for the batch of the last <see cref="Forward"/>.</param>
     /// <param name="needInputGradient">Whether to compute ∂L/∂X (the first layer's input gradient).</param>
     /// <returns>∂L/∂X in the first layer's buffer (valid until the next Backward), or null when not asked for.</returns>
-    public Matrix<T>? Backward(Matrix<T> lossGradient, bool needInputGradient = false)
+    public Matrix<T>? Backward(Matrix<T> lossGradient, bool needInputGradient = false) => BackwardAndDescend(lossGradient, needInputGradient, null);
+
+    /// <summary>
+    /// Backward, and with <paramref name="descend"/> = −η a plain SGD step on every parameter as soon as its
+    /// gradient is complete (see <see cref="CanDescendInBackward"/>). The gradients are kept all the same.
+    /// </summary>
+    internal Matrix<T>? BackwardAndDescend(Matrix<T> lossGradient, bool needInputGradient, T? descend)
     {
         Matrix<T>? gradient = lossGradient;
         for (int i = Layers.Count - 1; i >= 0; i--)
@@ -135,7 +141,12 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (Fuse && Storage == StorageFormat.Float32 && i > 0 && Layers[i] is Activation<T> activation && Layers[i - 1] is Dense<T> dense)
             {
                 i--;
-                gradient = activation.BackwardFused(dense, gradient!, needInputGradient || i > 0);
+                gradient = activation.BackwardFused(dense, gradient!, needInputGradient || i > 0, descend);
+                continue;
+            }
+            if (descend is { } minusRate && Layers[i] is Dense<T> plain)
+            {
+                gradient = plain.Backward(gradient!, needInputGradient || i > 0, minusRate);
                 continue;
             }
             gradient = Layers[i].Backward(gradient!, needInputGradient || i > 0);
@@ -151,14 +162,38 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="targets">The targets, shaped as the loss expects (<see cref="Losses.Loss{T}"/>).</param>
     /// <param name="needInputGradient">Whether to compute ∂L/∂X too (the first layer's <see cref="Layer{T}.InputGradient"/>).</param>
     /// <returns>The loss L of the batch.</returns>
-    public double ComputeGradients(Matrix<T> x, Matrix<T> targets, bool needInputGradient = false)
+    public double ComputeGradients(Matrix<T> x, Matrix<T> targets, bool needInputGradient = false) =>
+        ComputeGradientsAndDescend(x, targets, needInputGradient, null);
+
+    /// <summary>
+    /// ComputeGradients, and with <paramref name="descend"/> = −η (<see cref="CanDescendInBackward"/> must hold)
+    /// a plain SGD step taken inside the backward pass, while each dW is in cache: the same weights as
+    /// ComputeGradients followed by <c>Sgd.Step</c>. When the loss is not finite no step is taken.
+    /// </summary>
+    internal double ComputeGradientsAndDescend(Matrix<T> x, Matrix<T> targets, bool needInputGradient, T? descend)
     {
         var y = Forward(x);
         double loss = Loss.Compute(y, targets, Matrix<T>.Reuse(ref _lossGradient, y.Rows, y.Cols));
         if (GradientScale != 1) TensorPrimitives.Multiply(_lossGradient!.Span, T.CreateChecked(GradientScale), _lossGradient.Span);
         StorageFormats.Round(Storage, _lossGradient!.Span);
-        Backward(_lossGradient!, needInputGradient);
+        BackwardAndDescend(_lossGradient!, needInputGradient, double.IsFinite(loss) ? descend : null);
         return loss;
+    }
+
+    /// <summary>
+    /// Whether a plain SGD step can be taken inside the backward pass: the gradients are the float32 ones the
+    /// optimizer would read (no loss scale to undo, no 16-bit rounding after the pass), and every parameter
+    /// belongs to a dense layer.
+    /// </summary>
+    internal bool CanDescendInBackward
+    {
+        get
+        {
+            if (Storage != StorageFormat.Float32 || GradientScale != 1) return false;
+            for (int i = 0; i < Layers.Count; i++) // an index, not foreach: no enumerator to allocate at every step
+                if (Layers[i] is not Dense<T> && Layers[i].Parameters.Count > 0) return false;
+            return true;
+        }
     }
 
     /// <summary>The loss of a batch without touching gradients (a <see cref="Forward"/>: not thread-safe).</summary>

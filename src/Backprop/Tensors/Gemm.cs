@@ -6,7 +6,7 @@ namespace Backprop.Tensors;
 /// The three matrix products backpropagation needs, without materializing a transpose:
 /// <list type="bullet">
 /// <item>forward  Z  = X·W       (<see cref="Multiply{T}(Matrix{T}, Matrix{T}, Matrix{T})"/>)</item>
-/// <item>backward dW = Xᵀ·Δ      (<see cref="MultiplyTransposeA"/>)</item>
+/// <item>backward dW = Xᵀ·Δ      (<see cref="MultiplyTransposeA{T}(Matrix{T}, Matrix{T}, Matrix{T})"/>)</item>
 /// <item>backward dX = Δ·Wᵀ      (<see cref="MultiplyTransposeB"/>)</item>
 /// </list>
 /// This is the one seam through which all matrix products go. A transpose is only a change of strides
@@ -54,6 +54,30 @@ public static class Gemm
         Run(a, a.Cols, 1, b, b.Cols, 1, c, a.Rows, b.Cols, a.Cols, epilogue);
     }
 
+    /// <summary>
+    /// C = Aᵀ·B, then <paramref name="epilogue"/> on each finished block of C while it is in cache (a plain SGD
+    /// step updates W from dW = Xᵀ·Δ there: see Layers' DescentEpilogue).
+    /// </summary>
+    internal static void MultiplyTransposeA<T, TEpilogue>(Matrix<T> a, Matrix<T> b, Matrix<T> c, in TEpilogue epilogue)
+        where T : unmanaged, IFloatingPointIeee754<T> where TEpilogue : struct, IGemmEpilogue<T>
+    {
+        if (a.Rows != b.Rows) throw new ArgumentException($"cannot multiply ({a.Shape})ᵀ by {b.Shape}");
+        Run(a, 1, a.Cols, b, b.Cols, 1, c, a.Cols, b.Cols, a.Rows, epilogue);
+    }
+
+    /// <summary>
+    /// C = Aᵀ·B for A and B of one row (an outer product: dW = xᵀ·δ at batch 1), and W = C·scale + W in the same
+    /// pass: the numbers of <see cref="MultiplyTransposeA{T}(Matrix{T}, Matrix{T}, Matrix{T})"/> followed by
+    /// TensorPrimitives.MultiplyAdd(C, scale, W, W).
+    /// </summary>
+    internal static void MultiplyTransposeAThenAxpy<T>(Matrix<T> a, Matrix<T> b, Matrix<T> c, T scale, Matrix<T> w) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.Rows != 1 || b.Rows != 1) throw new ArgumentException($"an outer product needs two rows, not ({a.Shape})ᵀ·{b.Shape}");
+        if (w.Rows != a.Cols || w.Cols != b.Cols) throw new ArgumentException($"cannot add ({a.Shape})ᵀ·{b.Shape} to {w.Shape}");
+        if (ReferenceEquals(c, a) || ReferenceEquals(c, b) || ReferenceEquals(c, w)) throw new ArgumentException("the product cannot be written over an operand");
+        GemmSmall<T>.OuterAxpy(a, b, c, scale, w);
+    }
+
     private static unsafe void Run<T, TEpilogue>(
         Matrix<T> a, nint aRow, nint aCol, Matrix<T> b, nint bRow, nint bCol, Matrix<T> c, int m, int n, int k, in TEpilogue epilogue)
         where T : unmanaged, IFloatingPointIeee754<T> where TEpilogue : struct, IGemmEpilogue<T>
@@ -79,6 +103,7 @@ public static class Gemm
                 Kernel = ForcedKernel ?? GemmDriver<T>.Best,
             };
             if ((long)m * n * k <= GemmSmall<T>.TinyWork) GemmSmall<T>.Tiny(problem, epilogue);
+            else if (GemmSmall<T>.CanDoOuter(problem)) GemmSmall<T>.Outer(problem, epilogue);
             else if (GemmSmall<T>.CanDoFewRows(problem)) GemmSmall<T>.Rows(problem, epilogue);
             else GemmDriver<T>.Run(problem, epilogue, Math.Max(1, Threads));
         }

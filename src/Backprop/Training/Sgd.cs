@@ -37,13 +37,22 @@ public sealed class Sgd<T>(double learningRate, double momentum = 0, double weig
         LearningRate = lr;
     }
 
+    /// <summary>−η when a step can be taken inside the backward pass (plain SGD: no momentum, no weight decay), else null.</summary>
+    internal T? DescentInBackward => Momentum == 0 && WeightDecay == 0 ? -T.CreateChecked(LearningRate) : null;
+
+    /// <summary>Records a step that the backward pass took, so the state (and a checkpoint of it) is what <see cref="Step"/> leaves.</summary>
+    internal void StepTakenInBackward(IReadOnlyList<Parameter<T>> parameters) => Velocity(parameters);
+
+    // Velocity as matrix buffers, so the library's memory accounting sees the optimizer state.
+    private T[][] Velocity(IReadOnlyList<Parameter<T>> parameters) =>
+        _velocity ??= [.. parameters.Select(p => Momentum == 0 ? [] : new Matrix<T>(p.Value.Rows, p.Value.Cols).Data)];
+
     /// <inheritdoc/>
     public override void Step(IReadOnlyList<Parameter<T>> parameters)
     {
         T lr = T.CreateChecked(LearningRate), mu = T.CreateChecked(Momentum), decay = T.CreateChecked(WeightDecay);
         bool first = _velocity is null;
-        // Velocity as matrix buffers, so the library's memory accounting sees the optimizer state.
-        _velocity ??= [.. parameters.Select(p => Momentum == 0 ? [] : new Matrix<T>(p.Value.Rows, p.Value.Cols).Data)];
+        var velocity = Velocity(parameters);
         for (int i = 0; i < parameters.Count; i++)
         {
             // The gradient is only read: it stays ∂L/∂W for traces and for the loss scaler (as p.grad in PyTorch).
@@ -51,7 +60,7 @@ public sealed class Sgd<T>(double learningRate, double momentum = 0, double weig
             int n = parameters[i].Value.Length;
             if (Momentum != 0)
             {
-                var v = _velocity[i];
+                var v = velocity[i];
                 if (first) Array.Copy(g, v, n);                                        // v = g
                 else ParallelMultiplyAdd<T>.Run(v, mu, g, v, n);                       // v = μ·v + g
                 if (WeightDecay != 0) ParallelMultiplyAdd<T>.Run(w, decay, v, v, n);   //   + λ·w

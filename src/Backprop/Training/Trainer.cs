@@ -119,10 +119,9 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         {
             var indices = order.AsSpan(b * BatchSize, Math.Min(BatchSize, train.Count - b * BatchSize));
             Batcher.Fill(train, indices, encoding, _x, _t, Network.Outputs);
-            double loss = Network.ComputeGradients(_x, _t);
+            double loss = TrainBatch(_x, _t);
             if (!double.IsFinite(loss))
                 throw new BackpropException("learning rate", $"epoch {_epoch}, batch {b + 1}: the loss is {loss}; training diverged (try a smaller learning rate)");
-            Optimizer.Step(_parameters);
             _lossSum += Network.Loss.SumOverRows(loss, indices.Length);
             if (train.IsClassification) _correct += Metrics.CountCorrect(Network.Output!, train, indices, Network.Loss.Name);
             _batchesDone = b + 1;
