@@ -82,6 +82,23 @@ public abstract class Activation<T> : Layer<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <summary>
+    /// Inference of <paramref name="dense"/> and this layer in one product: <paramref name="h"/> = σ(X·W + b),
+    /// σ applied in place in the product's epilogue (or after it, as in <see cref="ForwardFused"/>), no Z kept and
+    /// no layer state touched. The same numbers as Dense.Infer then Infer.
+    /// </summary>
+    internal void InferFused(Dense<T> dense, Matrix<T> x, Matrix<T> h)
+    {
+        if (x.Cols != dense.Inputs) throw new BackpropException($"dense layer expects {dense.Inputs} inputs per row but got a {x.Shape} batch");
+        var bias = dense.Bias.Value.Data;
+        if (IsExactOnPieces) Gemm.Multiply(x, dense.Weights.Value, h, new DenseEpilogue<T>(bias, this, null)); // H = σ(X·W + b)
+        else
+        {
+            Gemm.Multiply(x, dense.Weights.Value, h, new DenseEpilogue<T>(bias, null, null)); // Z = X·W + b
+            Apply(h.Span, h.Span);                                                             // H = σ(Z), in place
+        }
+    }
+
+    /// <summary>
     /// Backward of this layer and the <paramref name="dense"/> layer below it. One sweep over the rows
     /// computes σ'(Z), Δ = dH ∘ σ'(Z) and db = column sums of Δ while each row is in L1; then the two
     /// products dW = Xᵀ·Δ and dX = Δ·Wᵀ.

@@ -102,6 +102,9 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
     {
         var kind = p.Kernel;
         int mr = MR(kind), nr = NR(kind);
+        // C no wider than one vector (a 10-output layer): tiles of one vector of columns, not two.
+        bool narrow = p.N <= nr / 2;
+        if (narrow) nr /= 2;
         int mc = MC / mr * mr;
         int ncMax = Math.Min(NC, (n1 - n0 + nr - 1) / nr * nr);
         T* packedB = GemmBuffers<T>.B((nint)KC * ncMax);
@@ -144,11 +147,11 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
                             T* c = p.C + (ic + ir) * p.Ldc + jc + jr;
                             if (h == mr && cols == nr)
                             {
-                                Kernel(kind, kc, a, aRow, aCol, b, c, p.Ldc, accumulate);
+                                Kernel(kind, narrow, kc, a, aRow, aCol, b, c, p.Ldc, accumulate);
                                 continue;
                             }
                             // An edge tile: compute the full tile aside, keep the part inside C.
-                            Kernel(kind, kc, a, aRow, aCol, b, tile, nr, false);
+                            Kernel(kind, narrow, kc, a, aRow, aCol, b, tile, nr, false);
                             for (int i = 0; i < h; i++)
                             {
                                 var from = new ReadOnlySpan<T>(tile + i * nr, cols);
@@ -164,8 +167,18 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
         }
     }
 
-    private static void Kernel(GemmKernelKind kind, int kc, T* a, nint aRow, nint aCol, T* b, T* c, nint ldc, bool accumulate)
+    private static void Kernel(GemmKernelKind kind, bool narrow, int kc, T* a, nint aRow, nint aCol, T* b, T* c, nint ldc, bool accumulate)
     {
+        if (narrow)
+        {
+            switch (kind)
+            {
+                case GemmKernelKind.Avx512: GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.RunNarrow(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
+                case GemmKernelKind.Avx2: GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.RunNarrow(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
+                default: GemmKernel<T, Vector<T>, PortableVectors<T>>.RunNarrow(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
+            }
+            return;
+        }
         switch (kind)
         {
             case GemmKernelKind.Avx512: GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;

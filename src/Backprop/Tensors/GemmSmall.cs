@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Tensors;
 
@@ -99,10 +100,49 @@ internal static unsafe class GemmSmall<T> where T : unmanaged, IFloatingPointIee
         GemmEpilogue.Apply(epilogue, p.C, p.Ldc, 0, p.M, 0, p.N);
     }
 
+    /// <summary>
+    /// The columns of <see cref="RowTimesMatrix"/> that fit strips of eight 512-bit vectors: each step of k reads
+    /// 8·64 contiguous bytes of B's row, so B streams through the cache in long runs (the four 256-bit vectors
+    /// of <see cref="Vector{T}"/> read 128 bytes a row and then jump a whole row). Each column gets the same
+    /// operations in the same order (c += a[k]·b, multiply then add), so the results are identical. Returns
+    /// the first column left.
+    /// </summary>
+    private static int RowTimesMatrixWide(T* a, nint aStride, T* b, nint ldb, int kCount, int n, T* c)
+    {
+        int w = Vector512<T>.Count, j = 0;
+        for (; j + 8 * w <= n; j += 8 * w)
+        {
+            Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+            T* row = b + j;
+            for (int k = 0; k < kCount; k++, row += ldb)
+            {
+                var x = Vector512.Create(a[k * aStride]);
+                c0 += x * Vector512.Load(row);
+                c1 += x * Vector512.Load(row + w);
+                c2 += x * Vector512.Load(row + 2 * w);
+                c3 += x * Vector512.Load(row + 3 * w);
+                c4 += x * Vector512.Load(row + 4 * w);
+                c5 += x * Vector512.Load(row + 5 * w);
+                c6 += x * Vector512.Load(row + 6 * w);
+                c7 += x * Vector512.Load(row + 7 * w);
+            }
+            c0.Store(c + j);
+            c1.Store(c + j + w);
+            c2.Store(c + j + 2 * w);
+            c3.Store(c + j + 3 * w);
+            c4.Store(c + j + 4 * w);
+            c5.Store(c + j + 5 * w);
+            c6.Store(c + j + 6 * w);
+            c7.Store(c + j + 7 * w);
+        }
+        return j;
+    }
+
     /// <summary>c = Σₖ a[k]·B[k, :], four vectors of columns at a time held in registers over all k.</summary>
     private static void RowTimesMatrix(T* a, nint aStride, T* b, nint ldb, int kCount, int n, T* c)
     {
         int w = Vector<T>.Count, j = 0;
+        if (Vector512.IsHardwareAccelerated) j = RowTimesMatrixWide(a, aStride, b, ldb, kCount, n, c);
         for (; j + 4 * w <= n; j += 4 * w)
         {
             Vector<T> c0 = default, c1 = default, c2 = default, c3 = default;
