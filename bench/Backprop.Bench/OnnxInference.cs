@@ -56,7 +56,8 @@ internal static class OnnxInference
     /// <summary>
     /// Per-call µs of each side, [minimum, median] over rounds. A round times a chunk of calls of each side
     /// (about 1 ms, after one untimed call), starting with a different side each round; on a shared machine the
-    /// minimum is the robust figure.
+    /// minimum is the robust figure. Both sides' workers spin for a while after a call (ours 0.5 ms), so each
+    /// chunk starts after a 3 ms pause: one side's spinning threads do not take the cores from the other's.
     /// </summary>
     private static (double[][] Us, int Rounds) Interleaved(Action[] sides, Options options)
     {
@@ -68,6 +69,7 @@ internal static class OnnxInference
             for (int j = 0; j < sides.Length; j++)
             {
                 int s = (r + j) % sides.Length;
+                Thread.Sleep(3);
                 times[s][r] = Chunk(sides[s], calls);
             }
         return ([.. times.Select(t => new[] { t.Min(), TrainingRun.Median(t) })], rounds);
