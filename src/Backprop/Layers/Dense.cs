@@ -65,10 +65,8 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     internal override Matrix<T> Infer(Matrix<T> x)
     {
         if (x.Cols != Inputs) throw new BackpropException($"dense layer expects {Inputs} inputs per row but got a {x.Shape} batch");
-        var z = new Matrix<T>(x.Rows, Outputs);
-        Gemm.Multiply(x, Weights.Value, z);                                   // Z = X·W
-        var b = Bias.Value.Span;
-        for (int r = 0; r < z.Rows; r++) TensorPrimitives.Add(z.Row(r), b, z.Row(r)); //   + b
+        var z = new Matrix<T>(x.Rows, Outputs, GC.AllocateUninitializedArray<T>(x.Rows * Outputs)); // the product writes every element
+        Gemm.Multiply(x, Weights.Value, z, new DenseEpilogue<T>(Bias.Value.Data, null, null)); // Z = X·W + b, b added while Z is in cache
         return z;
     }
 

@@ -199,7 +199,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
                     nextRented = ArrayPool<T>.Shared.Rent(y.Rows * dense.Outputs);
                     next = new Matrix<T>(1, nextRented.Length, nextRented).Reshape(y.Rows, dense.Outputs);
                 }
-                else next = new Matrix<T>(y.Rows, dense.Outputs);
+                else next = new Matrix<T>(y.Rows, dense.Outputs, GC.AllocateUninitializedArray<T>(y.Rows * dense.Outputs)); // all written
                 activation.InferFused(dense, y, next);
             }
             else next = Layers[i].Infer(y);
