@@ -66,7 +66,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     {
         if (x.Cols != Inputs) throw new BackpropException($"dense layer expects {Inputs} inputs per row but got a {x.Shape} batch");
         var z = new Matrix<T>(x.Rows, Outputs, GC.AllocateUninitializedArray<T>(x.Rows * Outputs)); // the product writes every element
-        Gemm.Multiply(x, Weights.Value, z, new DenseEpilogue<T>(Bias.Value.Data, null, null)); // Z = X·W + b, b added while Z is in cache
+        Gemm.MultiplyAddRow(x, Weights.Value, z, Bias.Value.Data, clamp: false);   // Z = X·W + b, b added to each tile in registers
         return z;
     }
 

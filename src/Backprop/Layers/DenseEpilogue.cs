@@ -14,14 +14,8 @@ internal readonly struct DenseEpilogue<T>(T[] bias, Activation<T>? activation, M
 {
     public void Apply(int row, int col, Span<T> z)
     {
-        var b = new ReadOnlySpan<T>(bias, col, z.Length);
-        var piece = h is null ? z : h.Data.AsSpan(row * h.Cols + col, z.Length);
-        if (activation is Relu<T>)
-        {
-            Elementwise.AddBiasRelu(z, b, piece);                                     // Z = X·W + b ; H = max(Z, 0), one pass
-            return;
-        }
-        TensorPrimitives.Add(z, b, z);                                                // Z = X·W + b
-        activation?.ApplyTo(z, piece);                                                // H = σ(Z)
+        TensorPrimitives.Add(z, new ReadOnlySpan<T>(bias, col, z.Length), z);       // Z = X·W + b
+        if (activation is null) return;
+        activation.ApplyTo(z, h is null ? z : h.Data.AsSpan(row * h.Cols + col, z.Length)); // H = σ(Z)
     }
 }

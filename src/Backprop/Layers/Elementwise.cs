@@ -26,33 +26,6 @@ internal static class Elementwise
         for (; i < d.Length; i++) d[i] = z[i] > T.Zero ? positive : other;
     }
 
-    /// <summary>
-    /// z[i] += b[i], then h[i] = max(z[i], 0) as <c>T.Max</c> gives it (NaN stays NaN, −0 becomes +0), in one pass:
-    /// the epilogue of a dense layer followed by ReLU. <paramref name="h"/> may be <paramref name="z"/>.
-    /// </summary>
-    public static void AddBiasRelu<T>(Span<T> z, ReadOnlySpan<T> b, Span<T> h) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            ref T zr = ref MemoryMarshal.GetReference(z);
-            ref T br = ref MemoryMarshal.GetReference(b);
-            ref T hr = ref MemoryMarshal.GetReference(h);
-            for (; i + Vector<T>.Count <= z.Length; i += Vector<T>.Count)
-            {
-                var v = Vector.LoadUnsafe(ref zr, (nuint)i) + Vector.LoadUnsafe(ref br, (nuint)i);
-                v.StoreUnsafe(ref zr, (nuint)i);
-                // v > 0 or NaN keeps v; anything else (negative, ±0) is +0.
-                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero) | ~Vector.Equals(v, v), v, Vector<T>.Zero).StoreUnsafe(ref hr, (nuint)i);
-            }
-        }
-        for (; i < z.Length; i++)
-        {
-            z[i] += b[i];
-            h[i] = T.Max(z[i], T.Zero);
-        }
-    }
-
     /// <summary>h[i] = z[i] &gt; 0 ? z[i] : slope·z[i] (leaky_relu).</summary>
     public static void Leaky<T>(ReadOnlySpan<T> z, T slope, Span<T> h) where T : unmanaged, IFloatingPointIeee754<T>
     {

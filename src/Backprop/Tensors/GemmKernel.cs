@@ -25,20 +25,20 @@ internal static unsafe class GemmKernel<T, TVector, TVectors>
 
     /// <summary>C[0..MR, 0..NR] (=|+=) Σₚ A[i, p]·B[p, j], with A[i, p] at a[i·rowStride + p·colStride].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Run(int kc, T* a, nint rowStride, nint colStride, T* b, T* c, nint ldc, bool accumulate) =>
-        Tile<TwoVectors>(kc, a, rowStride, colStride, b, c, ldc, accumulate);
+    public static void Run(int kc, T* a, nint rowStride, nint colStride, T* b, T* c, nint ldc, bool accumulate, in GemmFinish<T> finish = default) =>
+        Tile<TwoVectors>(kc, a, rowStride, colStride, b, c, ldc, accumulate, finish);
 
     /// <summary>As <see cref="Run"/> for a tile of MR × one vector (B packed in panels of <see cref="Width"/> columns).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void RunNarrow(int kc, T* a, nint rowStride, nint colStride, T* b, T* c, nint ldc, bool accumulate) =>
-        Tile<OneVector>(kc, a, rowStride, colStride, b, c, ldc, accumulate);
+    public static void RunNarrow(int kc, T* a, nint rowStride, nint colStride, T* b, T* c, nint ldc, bool accumulate, in GemmFinish<T> finish = default) =>
+        Tile<OneVector>(kc, a, rowStride, colStride, b, c, ldc, accumulate, finish);
 
     /// <summary>Values of T per vector: the columns of a narrow tile.</summary>
     public static int Width => TVectors.Width;
 
     // Each element of C gets the same fused multiply-adds in the same order in either tile, so the two give identical bits.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TColumns>(int kc, T* a, nint rowStride, nint colStride, T* b, T* c, nint ldc, bool accumulate)
+    private static void Tile<TColumns>(int kc, T* a, nint rowStride, nint colStride, T* b, T* c, nint ldc, bool accumulate, in GemmFinish<T> finish)
         where TColumns : struct, IGemmColumns
     {
         int width = TVectors.Width;
@@ -68,6 +68,28 @@ internal static unsafe class GemmKernel<T, TVector, TVectors>
                 x = TVectors.Broadcast(a7[offset]); c70 = TVectors.MultiplyAdd(x, b0, c70); if (TColumns.Two) c71 = TVectors.MultiplyAdd(x, b1, c71);
             }
         }
+        if (finish.Row != null)
+        {
+            // The last block of k with a row to add: finish the tile in registers (see GemmFinish).
+            TVector r0 = TVectors.Load(finish.Row), r1 = TColumns.Two ? TVectors.Load(finish.Row + width) : default;
+            nint h = finish.H == null ? 0 : (nint)(finish.H - c); // H is laid out as C
+            bool clamp = finish.Clamp;
+            Finish<TColumns>(c00, c01, c, h, r0, r1, accumulate, clamp);
+            Finish<TColumns>(c10, c11, c + ldc, h, r0, r1, accumulate, clamp);
+            Finish<TColumns>(c20, c21, c + 2 * ldc, h, r0, r1, accumulate, clamp);
+            Finish<TColumns>(c30, c31, c + 3 * ldc, h, r0, r1, accumulate, clamp);
+            if (TVectors.Rows > 4)
+            {
+                Finish<TColumns>(c40, c41, c + 4 * ldc, h, r0, r1, accumulate, clamp);
+                Finish<TColumns>(c50, c51, c + 5 * ldc, h, r0, r1, accumulate, clamp);
+            }
+            if (TVectors.Rows > 6)
+            {
+                Finish<TColumns>(c60, c61, c + 6 * ldc, h, r0, r1, accumulate, clamp);
+                Finish<TColumns>(c70, c71, c + 7 * ldc, h, r0, r1, accumulate, clamp);
+            }
+            return;
+        }
         Store<TColumns>(c00, c01, c, accumulate);
         Store<TColumns>(c10, c11, c + ldc, accumulate);
         Store<TColumns>(c20, c21, c + 2 * ldc, accumulate);
@@ -92,6 +114,39 @@ internal static unsafe class GemmKernel<T, TVector, TVectors>
         {
             low = TVectors.Add(low, TVectors.Load(c));
             if (TColumns.Two) high = TVectors.Add(high, TVectors.Load(c + width));
+        }
+        TVectors.Store(low, c);
+        if (TColumns.Two) TVectors.Store(high, c + width);
+    }
+
+
+    /// <summary>
+    /// One row of a finished tile: (+ C's old values) + the row, stored to C, and clamped at zero into C, or into H
+    /// (at offset <paramref name="h"/> from C, elements) beside the unclamped sum. The operations and their order
+    /// are those of Store, TensorPrimitives.Add and TensorPrimitives.Max on the stored C: identical results.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish<TColumns>(TVector low, TVector high, T* c, nint h, TVector r0, TVector r1, bool accumulate, bool clamp)
+        where TColumns : struct, IGemmColumns
+    {
+        int width = TVectors.Width;
+        if (accumulate)
+        {
+            low = TVectors.Add(low, TVectors.Load(c));
+            if (TColumns.Two) high = TVectors.Add(high, TVectors.Load(c + width));
+        }
+        low = TVectors.Add(low, r0);
+        if (TColumns.Two) high = TVectors.Add(high, r1);
+        if (h != 0)
+        {
+            TVectors.Store(low, c);
+            if (TColumns.Two) TVectors.Store(high, c + width);
+            c += h;
+        }
+        if (clamp)
+        {
+            low = TVectors.Clamp(low);
+            if (TColumns.Two) high = TVectors.Clamp(high);
         }
         TVectors.Store(low, c);
         if (TColumns.Two) TVectors.Store(high, c + width);
