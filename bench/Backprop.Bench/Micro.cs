@@ -37,7 +37,7 @@ internal static class Micro
         }
     }
 
-    /// <summary>Forward only (inference) of 784-256-128-10 at batch 1 and 1024, against PyTorch under torch.inference_mode().</summary>
+    /// <summary>Forward only (inference) of 784-256-128-10 at batch 1 and 1024, against PyTorch under torch.inference_mode() and ONNX Runtime.</summary>
     public static IEnumerable<Row> Inference(Options options, Reference python)
     {
         var medians = RunBenchmarks<InferenceBenchmark>(options);
@@ -47,6 +47,7 @@ internal static class Micro
             double? torch = python.Run("infer", "--batch", batch.ToString(CultureInfo.InvariantCulture)) is { } j ? j.GetProperty("us").GetDouble() : null;
             yield return new Row($"inference (forward), MLP 784-256-128-10, batch {batch}", "µs", ours, torch, "PyTorch inference_mode", (torch ?? double.NaN) / ours, 1);
         }
+        foreach (var row in OnnxInference.Compare(options)) yield return row;
     }
 
     public static IEnumerable<Row> Steps(Options options, Reference python)

@@ -62,6 +62,9 @@ public abstract class Activation<T> : Layer<T> where T : unmanaged, IFloatingPoi
     /// </summary>
     internal virtual bool IsExactOnPieces => false;
 
+    /// <summary>ReLU and identity: the product itself adds the bias and applies σ to each tile in registers (Tensors' GemmFinish).</summary>
+    private bool FinishesInRegisters => this is Relu<T> or Identity<T>;
+
     /// <summary>
     /// Forward of <paramref name="dense"/> and this layer in one product: Z = X·W + b and H = σ(Z) are
     /// written block by block in the product's epilogue (Dense.Output = Z, this layer's Output = H).
@@ -71,7 +74,8 @@ public abstract class Activation<T> : Layer<T> where T : unmanaged, IFloatingPoi
         var z = dense.PrepareForward(x);
         var h = Matrix<T>.Reuse(ref _h, z.Rows, z.Cols);
         var bias = dense.Bias.Value.Data;
-        if (IsExactOnPieces) Gemm.Multiply(x, dense.Weights.Value, z, new DenseEpilogue<T>(bias, this, h)); // Z = X·W + b ; H = σ(Z)
+        if (FinishesInRegisters) Gemm.MultiplyAddRow(x, dense.Weights.Value, z, bias, this is Relu<T>, h); // Z = X·W + b ; H = σ(Z), per tile
+        else if (IsExactOnPieces) Gemm.Multiply(x, dense.Weights.Value, z, new DenseEpilogue<T>(bias, this, h)); // Z = X·W + b ; H = σ(Z)
         else
         {
             Gemm.Multiply(x, dense.Weights.Value, z, new DenseEpilogue<T>(bias, null, null)); // Z = X·W + b
@@ -79,6 +83,24 @@ public abstract class Activation<T> : Layer<T> where T : unmanaged, IFloatingPoi
         }
         Input = z;
         return Output = h;
+    }
+
+    /// <summary>
+    /// Inference of <paramref name="dense"/> and this layer in one product: <paramref name="h"/> = σ(X·W + b),
+    /// σ applied in place in the product's epilogue (or after it, as in <see cref="ForwardFused"/>), no Z kept and
+    /// no layer state touched. The same numbers as Dense.Infer then Infer.
+    /// </summary>
+    internal void InferFused(Dense<T> dense, Matrix<T> x, Matrix<T> h)
+    {
+        if (x.Cols != dense.Inputs) throw new BackpropException($"dense layer expects {dense.Inputs} inputs per row but got a {x.Shape} batch");
+        var bias = dense.Bias.Value.Data;
+        if (FinishesInRegisters) Gemm.MultiplyAddRow(x, dense.Weights.Value, h, bias, this is Relu<T>);         // H = σ(X·W + b), per tile
+        else if (IsExactOnPieces) Gemm.Multiply(x, dense.Weights.Value, h, new DenseEpilogue<T>(bias, this, null)); // H = σ(X·W + b)
+        else
+        {
+            Gemm.Multiply(x, dense.Weights.Value, h, new DenseEpilogue<T>(bias, null, null)); // Z = X·W + b
+            Apply(h.Span, h.Span);                                                             // H = σ(Z), in place
+        }
     }
 
     /// <summary>

@@ -65,10 +65,8 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     internal override Matrix<T> Infer(Matrix<T> x)
     {
         if (x.Cols != Inputs) throw new BackpropException($"dense layer expects {Inputs} inputs per row but got a {x.Shape} batch");
-        var z = new Matrix<T>(x.Rows, Outputs);
-        Gemm.Multiply(x, Weights.Value, z);                                   // Z = X·W
-        var b = Bias.Value.Span;
-        for (int r = 0; r < z.Rows; r++) TensorPrimitives.Add(z.Row(r), b, z.Row(r)); //   + b
+        var z = new Matrix<T>(x.Rows, Outputs, GC.AllocateUninitializedArray<T>(x.Rows * Outputs)); // the product writes every element
+        Gemm.MultiplyAddRow(x, Weights.Value, z, Bias.Value.Data, clamp: false);   // Z = X·W + b, b added to each tile in registers
         return z;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using Backprop.Layers;
@@ -215,14 +216,33 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Matrix<T> Predict(Matrix<T> x)
     {
         if (x.Cols != Inputs) throw new BackpropException($"the network takes {Inputs} inputs per row but the data has {x.Cols} columns");
-        // Every intermediate is a new matrix of this call, so concurrent calls share nothing but the weights.
+        // Every intermediate belongs to this call alone (new, or rented from the shared pool and given back once
+        // the next layer has read it), so concurrent calls share nothing but the weights.
+        bool fuse = Fuse && Storage == StorageFormat.Float32; // as Forward: 16-bit storage rounds Z before σ
         var y = x;
-        foreach (var layer in Layers)
+        T[]? rented = null;
+        for (int i = 0; i < Layers.Count; i++)
         {
-            y = layer.Infer(y);
-            StorageFormats.Round(Storage, y.Span);
+            Matrix<T> next;
+            T[]? nextRented = null;
+            if (fuse && Layers[i] is Dense<T> dense && i + 1 < Layers.Count && Layers[i + 1] is Activation<T> activation)
+            {
+                // One product writes H = σ(X·W + b) and keeps no Z: the pair's only pass over its output.
+                i++;
+                if (i + 1 < Layers.Count)
+                {
+                    nextRented = ArrayPool<T>.Shared.Rent(y.Rows * dense.Outputs);
+                    next = new Matrix<T>(1, nextRented.Length, nextRented).Reshape(y.Rows, dense.Outputs);
+                }
+                else next = new Matrix<T>(y.Rows, dense.Outputs, GC.AllocateUninitializedArray<T>(y.Rows * dense.Outputs)); // all written
+                activation.InferFused(dense, y, next);
+            }
+            else next = Layers[i].Infer(y);
+            StorageFormats.Round(Storage, next.Span);
+            if (rented is not null) ArrayPool<T>.Shared.Return(rented);
+            (y, rented) = (next, nextRented);
         }
-        return ReferenceEquals(y, x) ? x.Clone() : y;
+        return ReferenceEquals(y, x) ? x.Clone() : y; // the last layer's output is never rented
     }
 
     /// <inheritdoc cref="Predict(Matrix{T})"/>

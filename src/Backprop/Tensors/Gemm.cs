@@ -78,14 +78,30 @@ public static class Gemm
         GemmSmall<T>.OuterAxpy(a, b, c, scale, w);
     }
 
+    /// <summary>
+    /// C = A·B + r, the row <paramref name="row"/> added to every row of C, and with <paramref name="clamp"/> max(·, 0):
+    /// into C, or into <paramref name="h"/> (shaped as C here) beside the unclamped C. Each tile is finished in
+    /// registers (<see cref="GemmFinish{T}"/>); the numbers are those of Multiply, TensorPrimitives.Add and .Max.
+    /// </summary>
+    internal static void MultiplyAddRow<T>(Matrix<T> a, Matrix<T> b, Matrix<T> c, T[] row, bool clamp, Matrix<T>? h = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.Cols != b.Rows) throw new ArgumentException($"cannot multiply {a.Shape} by {b.Shape}");
+        if (row.Length < b.Cols) throw new ArgumentException($"a row of {row.Length} values cannot be added to {b.Cols} columns");
+        if (ReferenceEquals(h, a) || ReferenceEquals(h, b)) throw new ArgumentException("the product cannot be written over an operand");
+        h?.Reshape(a.Rows, b.Cols);
+        Run(a, a.Cols, 1, b, b.Cols, 1, c, a.Rows, b.Cols, a.Cols, default(NoEpilogue<T>), row, clamp, h);
+    }
+
     private static unsafe void Run<T, TEpilogue>(
-        Matrix<T> a, nint aRow, nint aCol, Matrix<T> b, nint bRow, nint bCol, Matrix<T> c, int m, int n, int k, in TEpilogue epilogue)
+        Matrix<T> a, nint aRow, nint aCol, Matrix<T> b, nint bRow, nint bCol, Matrix<T> c, int m, int n, int k, in TEpilogue epilogue,
+        T[]? row = null, bool clamp = false, Matrix<T>? h = null)
         where T : unmanaged, IFloatingPointIeee754<T> where TEpilogue : struct, IGemmEpilogue<T>
     {
         if (ReferenceEquals(c, a) || ReferenceEquals(c, b)) throw new ArgumentException("the product cannot be written over an operand");
         c.Reshape(m, n);
         if (m == 0 || n == 0) return;
-        fixed (T* pa = a.Data, pb = b.Data, pc = c.Data)
+        fixed (T* pa = a.Data, pb = b.Data, pc = c.Data, pr = row, ph = h?.Data)
         {
             var problem = new GemmProblem<T>
             {
@@ -101,11 +117,19 @@ public static class Gemm
                 C = pc,
                 Ldc = n,
                 Kernel = ForcedKernel ?? GemmDriver<T>.Best,
+                Row = pr,
+                H = ReferenceEquals(h, c) ? null : ph,
+                Clamp = clamp,
             };
             if ((long)m * n * k <= GemmSmall<T>.TinyWork) GemmSmall<T>.Tiny(problem, epilogue);
             else if (GemmSmall<T>.CanDoOuter(problem)) GemmSmall<T>.Outer(problem, epilogue);
             else if (GemmSmall<T>.CanDoFewRows(problem)) GemmSmall<T>.Rows(problem, epilogue);
-            else GemmDriver<T>.Run(problem, epilogue, Math.Max(1, Threads));
+            else
+            {
+                GemmDriver<T>.Run(problem, epilogue, Math.Max(1, Threads));
+                return;
+            }
+            GemmFinish<T>.Block(problem, 0, m, 0, n); // the small products finish C after it is complete
         }
     }
 }

@@ -102,6 +102,9 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
     {
         var kind = p.Kernel;
         int mr = MR(kind), nr = NR(kind);
+        // C no wider than one vector (a 10-output layer): tiles of one vector of columns, not two.
+        bool narrow = p.N <= nr / 2;
+        if (narrow) nr /= 2;
         int mc = MC / mr * mr;
         int ncMax = Math.Min(NC, (n1 - n0 + nr - 1) / nr * nr);
         T* packedB = GemmBuffers<T>.B((nint)KC * ncMax);
@@ -114,6 +117,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
             {
                 // An empty sum: C = 0 (then the bias and σ).
                 for (int i = m0; i < m1; i++) new Span<T>(p.C + i * p.Ldc + jc, nc).Clear();
+                GemmFinish<T>.Block(p, m0, m1 - m0, jc, nc);
                 GemmEpilogue.Apply(epilogue, p.C, p.Ldc, m0, m1 - m0, jc, nc);
                 continue;
             }
@@ -144,11 +148,11 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
                             T* c = p.C + (ic + ir) * p.Ldc + jc + jr;
                             if (h == mr && cols == nr)
                             {
-                                Kernel(kind, kc, a, aRow, aCol, b, c, p.Ldc, accumulate);
+                                Kernel(kind, narrow, kc, a, aRow, aCol, b, c, p.Ldc, accumulate, last ? GemmFinish<T>.Tile(p, ic + ir, jc + jr) : default);
                                 continue;
                             }
                             // An edge tile: compute the full tile aside, keep the part inside C.
-                            Kernel(kind, kc, a, aRow, aCol, b, tile, nr, false);
+                            Kernel(kind, narrow, kc, a, aRow, aCol, b, tile, nr, false);
                             for (int i = 0; i < h; i++)
                             {
                                 var from = new ReadOnlySpan<T>(tile + i * nr, cols);
@@ -156,6 +160,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
                                 if (accumulate) System.Numerics.Tensors.TensorPrimitives.Add(to, from, to);
                                 else from.CopyTo(to);
                             }
+                            if (last) GemmFinish<T>.Block(p, ic + ir, h, jc + jr, cols);
                         }
                     }
                     if (last) GemmEpilogue.Apply(epilogue, p.C, p.Ldc, ic, rows, jc, nc);
@@ -164,13 +169,23 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
         }
     }
 
-    private static void Kernel(GemmKernelKind kind, int kc, T* a, nint aRow, nint aCol, T* b, T* c, nint ldc, bool accumulate)
+    private static void Kernel(GemmKernelKind kind, bool narrow, int kc, T* a, nint aRow, nint aCol, T* b, T* c, nint ldc, bool accumulate, in GemmFinish<T> finish = default)
     {
+        if (narrow)
+        {
+            switch (kind)
+            {
+                case GemmKernelKind.Avx512: GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.RunNarrow(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
+                case GemmKernelKind.Avx2: GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.RunNarrow(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
+                default: GemmKernel<T, Vector<T>, PortableVectors<T>>.RunNarrow(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
+            }
+            return;
+        }
         switch (kind)
         {
-            case GemmKernelKind.Avx512: GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
-            case GemmKernelKind.Avx2: GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
-            default: GemmKernel<T, Vector<T>, PortableVectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate); break;
+            case GemmKernelKind.Avx512: GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
+            case GemmKernelKind.Avx2: GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
+            default: GemmKernel<T, Vector<T>, PortableVectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
         }
     }
 }

@@ -16,6 +16,16 @@ internal unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>Which micro-kernel runs this product (chosen once per product).</summary>
     public GemmKernelKind Kernel;
+
+    /// <summary>
+    /// When set, each finished tile of C gets this row added to every row (C[i, j] + Row[j]) in registers before it
+    /// is stored (<see cref="GemmFinish{T}"/>): with <see cref="Clamp"/>, max(·, 0) as <c>T.Max</c> gives it; with
+    /// <see cref="H"/> (laid out as C), C keeps the sum and H the clamped sum.
+    /// </summary>
+    public T* Row, H;
+
+    /// <summary>See <see cref="Row"/>.</summary>
+    public bool Clamp;
 }
 
 /// <summary>The micro-kernels, fastest first; the driver takes the best the machine has.</summary>

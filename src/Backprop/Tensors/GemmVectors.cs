@@ -21,6 +21,9 @@ internal unsafe interface IGemmVectors<T, TVector> where T : unmanaged, IFloatin
     static abstract TVector MultiplyAdd(TVector a, TVector b, TVector addend);
     static abstract TVector Add(TVector a, TVector b);
     static abstract void Store(TVector value, T* destination);
+
+    /// <summary>max(v, 0) as <c>T.Max</c> gives it: v where v &gt; 0 or NaN, else +0.</summary>
+    static abstract TVector Clamp(TVector v);
 }
 
 /// <summary>AVX-512: 32 zmm registers hold 8 rows × 2 vectors of accumulators.</summary>
@@ -32,6 +35,8 @@ internal readonly unsafe struct Avx512Vectors<T> : IGemmVectors<T, Vector512<T>>
     public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
     public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
     public static void Store(Vector512<T> value, T* destination) => value.Store(destination);
+    public static Vector512<T> Clamp(Vector512<T> v) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<T>.Zero) | ~Vector512.Equals(v, v), v, Vector512<T>.Zero);
 
     // The JIT keeps only the branch for the T it compiles: one fused multiply-add instruction.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -50,6 +55,8 @@ internal readonly unsafe struct Avx2Vectors<T> : IGemmVectors<T, Vector256<T>> w
     public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
     public static Vector256<T> Add(Vector256<T> a, Vector256<T> b) => a + b;
     public static void Store(Vector256<T> value, T* destination) => value.Store(destination);
+    public static Vector256<T> Clamp(Vector256<T> v) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<T>.Zero) | ~Vector256.Equals(v, v), v, Vector256<T>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> MultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> addend) =>
@@ -67,6 +74,8 @@ internal readonly unsafe struct PortableVectors<T> : IGemmVectors<T, Vector<T>> 
     public static Vector<T> Broadcast(T value) => new(value);
     public static Vector<T> Add(Vector<T> a, Vector<T> b) => a + b;
     public static void Store(Vector<T> value, T* destination) => value.Store(destination);
+    public static Vector<T> Clamp(Vector<T> v) =>
+        Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero) | ~Vector.Equals(v, v), v, Vector<T>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> MultiplyAdd(Vector<T> a, Vector<T> b, Vector<T> addend) =>

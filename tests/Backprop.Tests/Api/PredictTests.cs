@@ -57,6 +57,25 @@ public class PredictTests
         Assert.Equal(net.Forward(x).ToArray(), y.ToArray());
     }
 
+    [Theory]
+    [InlineData("relu", 1)]
+    [InlineData("relu", 37)]
+    [InlineData("leaky_relu", 2)]
+    [InlineData("sigmoid", 37)]
+    [InlineData("tanh", 1)]
+    [InlineData("identity", 9)]
+    public void Predict_FusedInPlace_GivesTheUnfusedNumbers_BitForBit_InFloat32(string activation, int batch)
+    {
+        // Widths past one 512-bit strip of columns (one- and two-row products) and past one block of k.
+        var net = NetworkSpec.Mlp([300, 260, 140, 10], activation, "cross_entropy", seed: 4).Build<float>();
+        var x = Matrix<float>.From(ApiData.Random(batch, 300, seed: batch, scale: 2));
+        var fused = net.Predict(x).ToArray();
+        net.Fuse = false;
+        var unfused = net.Predict(x).ToArray();
+        Assert.Equal(unfused, fused);
+        Assert.Equal(net.Forward(x).ToArray(), fused);
+    }
+
     [Fact]
     public void NoPublicArray_CanBeLongerThanItsMatrix()
     {

@@ -129,6 +129,8 @@ public class GemmThreadTests
         { "X·W+b", 301, 203, 500 }, { "X·W+b", 150, 407, 300 },
         { "X·W+b relu", 301, 203, 500 }, { "X·W+b relu", 150, 407, 300 },
         { "X·W+b leaky_relu", 301, 203, 500 }, { "X·W+b leaky_relu", 150, 407, 300 },
+        // C one vector wide (narrow tiles, split by rows), and two rows (B streamed in strips, split by columns).
+        { "A·B", 1000, 10, 300 }, { "X·W+b relu", 1000, 10, 300 }, { "A·B", 2, 700, 400 }, { "X·W+b relu", 2, 700, 400 },
     };
 
     [Theory, MemberData(nameof(Cases))]
