@@ -60,6 +60,7 @@ public static partial class AtomicFile
             }
             File.Move(temp, full, overwrite: true);
             FlushDirectory(directory);
+            RemoveStaleTemporaries(full); // a writer of this path killed mid-write (SIGKILL) left its file
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
