@@ -33,7 +33,7 @@ internal sealed record Options(string Command, bool Quick, int Threads, int Batc
 }
 
 /// <summary>One line of the results table. Ratio is always "how many times better ours is" (higher is better).</summary>
-internal sealed record Row(string Measure, string Unit, double Ours, double? Theirs, string Reference, double Ratio, double? Target, string? Note = null)
+internal sealed record Row(string Measure, string Unit, double Ours, double? Theirs, string Reference, double Ratio, double? Target, string? Note = null, double? Tolerance = null)
 {
     public bool? Met => Target is null || double.IsNaN(Ratio) ? null : Ratio >= Target;
 }

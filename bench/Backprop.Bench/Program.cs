@@ -3,10 +3,26 @@ using Backprop.Bench;
 // backprop benchmark: this project and the references (PyTorch, numpy/OpenBLAS), side by side in one run.
 //   dotnet run -c Release --project bench/Backprop.Bench -- all [--quick] [--threads 2]
 //   sub-commands: gemm, train, steps, infer, scale, phases (each prints its part); all also writes bench/RESULTS.md.
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine("""
+        usage: dotnet run -c Release --project bench/Backprop.Bench -- [all|gemm|train|steps|infer|scale|phases] [options]
+          all        every part, writes bench/RESULTS.md and bench/scaling.svg (a single part writes bench/RESULTS-<part>.md)
+          --quick    one run per side, 1 epoch, shorter timings
+          --threads N (2)   --batch N (train: one batch size)   --epochs N (2)   --repeats N (3)   --seed N (1)
+        """);
+    return 0;
+}
 var options = Options.Parse(args);
 if (options.Command == "train-run") return TrainingRun.RunChild(options);
 if (options.Command == "scale-run") return Scaling.RunChild(options);
 
+string[] known = ["--quick", "--threads", "--batch", "--epochs", "--repeats", "--seed", "--width", "--seconds"];
+if (args.FirstOrDefault(a => a.StartsWith('-') && !known.Contains(a)) is { } unknown)
+{
+    Console.Error.WriteLine($"unknown option '{unknown}': expected {string.Join(", ", known)} (--help for usage)");
+    return 2;
+}
 string[] commands = ["all", "gemm", "train", "steps", "infer", "scale", "phases"];
 if (!commands.Contains(options.Command))
 {

@@ -27,8 +27,8 @@ internal static class Report
         return s.ToString();
     }
 
-    /// <summary>Accuracy rows have no ratio: they are met when within half a point of the reference.</summary>
-    private static string Accuracy(Row r) => r.Theirs is null ? "" : Math.Abs(r.Ours - r.Theirs.Value) <= 0.5 ? "yes" : "**no**";
+    /// <summary>Accuracy rows have no ratio: they are met when within their tolerance of the reference (half a point unless the row says).</summary>
+    private static string Accuracy(Row r) => r.Theirs is null ? "" : Math.Abs(r.Ours - r.Theirs.Value) <= (r.Tolerance ?? 0.5) ? "yes" : "**no**";
 
     public static void Write(string table, Options options)
     {
