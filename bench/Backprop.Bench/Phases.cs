@@ -15,7 +15,7 @@ internal static class Phases
     public static string Compare(Options options, Reference python)
     {
         var s = new StringBuilder();
-        s.AppendLine("Per-phase time of one training step of 784-256-128-10, µs (mean over the timed steps; PyTorch's forward includes zero_grad). " +
+        s.AppendLine("Per-phase time of one training step of 784-256-128-10, µs (median over the timed steps on both sides, robust to a noisy neighbour; the step row is the sum of the medians; PyTorch's forward includes zero_grad). " +
             "Ours runs the phases as separate calls; the training step itself (Trainer.TrainBatch) takes plain SGD's update inside the backward pass, where W −= η·dW costs a fraction of the optimizer row.");
         s.AppendLine();
         s.AppendLine("| batch, threads | phase | Backprop µs | PyTorch µs | ratio |");
@@ -24,16 +24,22 @@ internal static class Phases
         {
             Gemm.Threads = threads;
             var work = new Workload([784, 256, 128, 10], batch);
-            var phases = new double[4];
-            for (int i = 0; i < 20; i++) work.TimedStep(phases); // warm-up
-            Array.Clear(phases);
+            var one = new double[4];
+            for (int i = 0; i < 20; i++) work.TimedStep(one); // warm-up
             int steps = Math.Max(50, (options.Quick ? 20_000 : 100_000) / batch);
-            for (int i = 0; i < steps; i++) work.TimedStep(phases);
+            var samples = new double[4][];
+            for (int p = 0; p < 4; p++) samples[p] = new double[steps];
+            for (int i = 0; i < steps; i++)
+            {
+                Array.Clear(one);
+                work.TimedStep(one);
+                for (int p = 0; p < 4; p++) samples[p][i] = one[p];
+            }
             var theirs = python.Run("phases", "--batch", batch.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture));
             double oursTotal = 0, theirsTotal = 0;
             for (int p = 0; p < 4; p++)
             {
-                double ours = 1e6 * phases[p] / steps;
+                double ours = 1e6 * TrainingRun.Median(samples[p]);
                 double? them = theirs?.GetProperty(Names[p] + "_us").GetDouble();
                 oursTotal += ours;
                 theirsTotal += them ?? double.NaN;

@@ -39,7 +39,7 @@ internal static class Scaling
             }
         if (!options.Quick) File.WriteAllText(Path.Combine(Options.Root, "bench", "scaling.svg"), Plot(cells));
         var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"Training step of the MLP 784-W-W-10 (ReLU, cross-entropy, SGD), {options.Threads} threads, a fixed random batch, median of 3 timed chunks after warm-up; one process per cell and side (peak RSS = that process's VmHWM). Share of GEMM peak: examples/s × FLOPs per example (forward 2·in·out, backward 4·in·out, no dX for the first layer) ÷ our float32 GEMM rate on 128×784·784×256 in this run ({(gemmPeak is { } g ? g.ToString("0", Invariant) + " GFLOP/s" : "not measured")}). Plot: [scaling.svg](scaling.svg).");
+        s.AppendLine(CultureInfo.InvariantCulture, $"Training step of the MLP 784-W-W-10 (ReLU, cross-entropy, SGD), {options.Threads} threads, a fixed random batch, the best of 9 timed chunks after warm-up on both sides (the chunk least disturbed by neighbours on this shared machine); one process per cell and side (peak RSS = that process's VmHWM). Share of GEMM peak: examples/s × FLOPs per example (forward 2·in·out, backward 4·in·out, no dX for the first layer) ÷ our float32 GEMM rate on 128×784·784×256 in this run ({(gemmPeak is { } g ? g.ToString("0", Invariant) + " GFLOP/s" : "not measured")}). Plot: [scaling.svg](scaling.svg).");
         s.AppendLine();
         s.AppendLine("| width | batch | Backprop examples/s | PyTorch examples/s | ratio | share of GEMM peak | peak RSS Backprop / PyTorch (MB) |");
         s.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
