@@ -78,17 +78,17 @@ internal static class Micro
             .WithOptions(ConfigOptions.DisableLogFile);
         var summary = BenchmarkRunner.Run<TBenchmark>(config);
         foreach (var error in summary.ValidationErrors) Console.Error.WriteLine($"BenchmarkDotNet: {error.Message}");
-        var medians = new Dictionary<string, double>();
+        var times = new Dictionary<string, double>();
         foreach (var report in summary.Reports)
         {
             if (report.ResultStatistics is null) throw new InvalidOperationException($"{report.BenchmarkCase.DisplayInfo} did not run");
             string key = report.BenchmarkCase.HasParameters
                 ? report.BenchmarkCase.Parameters.Items[0].Value.ToString()!
                 : report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
-            medians[key] = fastest ? report.ResultStatistics.Min : report.ResultStatistics.Median;
+            times[key] = fastest ? report.ResultStatistics.Min : report.ResultStatistics.Median;
             Console.Error.WriteLine($"benchmark {key}: median {report.ResultStatistics.Median:0} ns, min {report.ResultStatistics.Min:0} ns");
         }
-        return medians;
+        return times;
     }
 }
 

@@ -31,7 +31,6 @@ internal static class Phases
             for (int p = 0; p < 4; p++) samples[p] = new double[steps];
             for (int i = 0; i < steps; i++)
             {
-                Array.Clear(one);
                 work.TimedStep(one);
                 for (int p = 0; p < 4; p++) samples[p][i] = one[p];
             }

@@ -60,7 +60,7 @@ internal static class TrainingRun
             // The same recipe should give the same accuracy: met when the two means differ by at most half a point,
             // or by less than two standard errors of their difference (a few seeds cannot resolve half a point when
             // one run's accuracy moves by one or two points from seed to seed, as at batch 512 after two epochs).
-            double se = 100 * Math.Sqrt(Variance(ours) / ours.Count + (theirs.Count > 1 ? Variance(theirs) / theirs.Count : double.NaN));
+            double se = 100 * Math.Sqrt(Variance(ours, "test_accuracy") / ours.Count + (theirs.Count > 1 ? Variance(theirs, "test_accuracy") / theirs.Count : double.NaN));
             double tolerance = double.IsNaN(se) ? 0.5 : Math.Max(0.5, 2 * se);
             yield return new Row($"test accuracy after {epochs}, batch {batch}", "%", 100 * accuracy, 100 * torchAccuracy, "PyTorch",
                 double.NaN, null, torchAccuracy is null ? null
@@ -149,7 +149,7 @@ internal static class TrainingRun
     /// <summary>Sample standard deviation over the runs: how much one run says.</summary>
     private static double Best(IEnumerable<JsonElement> runs, string property) => runs.Max(r => r.GetProperty(property).GetDouble());
 
-    private static double Variance(List<JsonElement> runs) => Math.Pow(Std(runs, "test_accuracy"), 2);
+    private static double Variance(List<JsonElement> runs, string property) => Math.Pow(Std(runs, property), 2);
 
     private static double Std(List<JsonElement> runs, string property)
     {

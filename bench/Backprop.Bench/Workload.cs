@@ -38,7 +38,7 @@ internal sealed class Workload
     /// <summary>Forward, loss, backward, SGD update: the library's training step (Trainer.TrainBatch).</summary>
     public double Step() => _trainer.TrainBatch(X, T);
 
-    /// <summary>The step's four phases as separate calls (the SGD update in its own pass, not inside the backward pass as in <see cref="Step"/>), each timed: seconds added to <paramref name="phases"/> (forward, loss, backward, optimizer).</summary>
+    /// <summary>The step's four phases as separate calls (the SGD update in its own pass, not inside the backward pass as in <see cref="Step"/>), each timed: seconds written to <paramref name="phases"/> (forward, loss, backward, optimizer).</summary>
     public void TimedStep(double[] phases)
     {
         long t0 = Stopwatch.GetTimestamp();
@@ -50,10 +50,10 @@ internal sealed class Workload
         long t3 = Stopwatch.GetTimestamp();
         _sgd.Step(_parameters);
         long t4 = Stopwatch.GetTimestamp();
-        phases[0] += (t1 - t0) / (double)Stopwatch.Frequency;
-        phases[1] += (t2 - t1) / (double)Stopwatch.Frequency;
-        phases[2] += (t3 - t2) / (double)Stopwatch.Frequency;
-        phases[3] += (t4 - t3) / (double)Stopwatch.Frequency;
+        phases[0] = (t1 - t0) / (double)Stopwatch.Frequency;
+        phases[1] = (t2 - t1) / (double)Stopwatch.Frequency;
+        phases[2] = (t3 - t2) / (double)Stopwatch.Frequency;
+        phases[3] = (t4 - t3) / (double)Stopwatch.Frequency;
     }
 
     /// <summary>

@@ -94,8 +94,8 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
             return InputGradient = _dx;
         }
         // The step changes W, so dX = Δ·Wᵀ comes first, from the W of the forward pass.
-        InputGradient = null;
-        if (needInputGradient) Gemm.MultiplyTransposeB(delta, Weights.Value, (Matrix<T>)(InputGradient = Matrix<T>.Reuse(ref _dx, x.Rows, Inputs))); // step 3
+        if (needInputGradient) Gemm.MultiplyTransposeB(delta, Weights.Value, Matrix<T>.Reuse(ref _dx, x.Rows, Inputs)); // step 3: dX = Δ·Wᵀ
+        InputGradient = needInputGradient ? _dx : null;
         if (x.Rows == 1) Gemm.MultiplyTransposeAThenAxpy(x, delta, Weights.Gradient, minusRate, Weights.Value); // step 1 at batch 1: dW = xᵀ·δ; W −= η·dW, one pass
         else Gemm.MultiplyTransposeA(x, delta, Weights.Gradient, new DescentEpilogue<T>(Weights.Value, minusRate)); // step 1: dW = Xᵀ·Δ; W −= η·dW
         var b = Bias.Value.Span;
