@@ -28,6 +28,11 @@ internal static class OnnxInference
         Gemm.Threads = options.Threads;
         string version = OrtEnv.Instance().GetVersionString();
         Console.Error.WriteLine($"ONNX Runtime {version}: {Settings(options.Threads)}");
+        // What bounds both sides: the machine's multiply-add rate on these threads, measured now (it moves with the host).
+        double ceiling = FmaCeiling.Measure(options.Threads);
+        Console.Error.WriteLine(FormattableString.Invariant($"FMA ceiling, {options.Threads} threads: {ceiling:0} GFLOP/s"));
+        yield return new Row($"float32 multiply-add ceiling, {options.Threads} threads at once (12 register-only FMA chains each, best of 9 windows)", "GFLOP/s",
+            ceiling, null, "", double.NaN, null, "bounds every GFLOP/s figure");
         foreach (int batch in InferenceBenchmark.Batches)
         {
             var work = new Workload([784, 256, 128, 10], batch);
@@ -39,7 +44,10 @@ internal static class OnnxInference
             var (us, rounds) = Interleaved([() => network.Predict(work.X), () => network.Forward(work.X), () => ort.Run()], options);
             Console.Error.WriteLine(FormattableString.Invariant(
                 $"infer vs ONNX Runtime, batch {batch}: Predict {us[0][0]:0.00} µs (median {us[0][1]:0.00}), ORT {us[2][0]:0.00} µs (median {us[2][1]:0.00}), Forward {us[1][0]:0.00} µs (median {us[1][1]:0.00}); {rounds} interleaved rounds, outputs within {diff:g2}"));
-            yield return new Row($"inference (Predict), MLP 784-256-128-10, batch {batch}, vs ONNX Runtime (best of {rounds} interleaved rounds)", "µs",
+            double flops = 2.0 * batch * work.Sizes.Zip(work.Sizes.Skip(1)).Sum(l => (double)l.First * l.Second);
+            // A batch of one is bound by latency, not by the multiply-add rate: the share only means something for a large batch.
+            string shares = batch == 1 ? "" : FormattableString.Invariant($"; ours {flops / us[0][0] / 1e3 / ceiling:P0}, ONNX Runtime {flops / us[2][0] / 1e3 / ceiling:P0} of the FMA ceiling");
+            yield return new Row($"inference (Predict), MLP 784-256-128-10, batch {batch}, vs ONNX Runtime (best of {rounds} interleaved rounds{shares})", "µs",
                 us[0][0], us[2][0], $"ONNX Runtime {version}", us[2][0] / us[0][0], 1);
         }
     }
@@ -55,10 +63,13 @@ internal static class OnnxInference
 
     /// <summary>
     /// Per-call µs of each side, [minimum, median] over rounds; on a shared machine the minimum is the robust figure.
-    /// A round times a chunk of calls (about 1 ms, after one untimed call) of each side in turn, ONNX Runtime last.
-    /// Both sides' workers spin after a call before they sleep, and a spinning thread takes a core from whoever runs
-    /// next: ours spin 0.5 ms, ONNX Runtime's about 30 ms of CPU (measured: the process's CPU time in the 100 ms
-    /// after a run at 2 threads). So each chunk starts 1 ms after the one before, and a round 50 ms after ONNX Runtime's.
+    /// A round times a chunk of calls (about 1 ms) of each side in turn, and every side starts the same way: 50 ms
+    /// idle, then 3 ms of untimed calls, then the timed chunk. The idle time lets the side before stop: workers spin
+    /// after a call before they sleep, and a spinning thread takes a core from whoever runs next (ours spin 0.5 ms,
+    /// ONNX Runtime's about 30 ms of CPU, measured from the process's CPU time in the 100 ms after a run at 2
+    /// threads). The warm-up is there because this VM's vCPUs run slowly for a few ms after idling (a batch-1024
+    /// call right after 50 ms idle took 2–6 ms instead of 1), and a side that ran right after another would inherit
+    /// a warm machine: that gave whichever side came later in the round an edge.
     /// </summary>
     private static (double[][] Us, int Rounds) Interleaved(Action[] sides, Options options)
     {
@@ -66,14 +77,18 @@ internal static class OnnxInference
         int calls = Math.Max(1, (int)(1e-3 / sides.Min(Once)));
         int rounds = options.Quick ? 100 : 400;
         var times = sides.Select(_ => new double[rounds]).ToArray();
+        int warmup = Math.Max(1, (int)(Warmup / sides.Min(Once)));
         for (int r = 0; r < rounds; r++)
             for (int j = 0; j < sides.Length; j++)
             {
-                Thread.Sleep(j == 0 ? 50 : 1);
+                Thread.Sleep(50);
+                for (int i = 0; i < warmup; i++) sides[j]();
                 times[j][r] = Chunk(sides[j], calls);
             }
         return ([.. times.Select(t => new[] { t.Min(), TrainingRun.Median(t) })], rounds);
     }
+
+    private const double Warmup = 3e-3;
 
     private static double Once(Action f)
     {

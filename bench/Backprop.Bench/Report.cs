@@ -18,11 +18,11 @@ internal static class Report
         s.AppendLine("|---|---|---:|---:|---:|---:|:---:|");
         foreach (var r in rows)
         {
-            string theirs = r.Theirs is null ? "missing" : Format(r.Theirs.Value);
+            string theirs = r.Reference == "" ? "—" : r.Theirs is null ? "missing" : Format(r.Theirs.Value);
             string ratio = double.IsNaN(r.Ratio) ? (r.Note ?? "") : r.Ratio.ToString("0.00", CultureInfo.InvariantCulture);
             string target = r.Target is null ? "" : $"≥ {r.Target.Value.ToString("0.##", CultureInfo.InvariantCulture)}";
             string met = r.Met switch { true => "yes", false => "**no**", _ => r.Note is not null ? Accuracy(r) : "" };
-            s.AppendLine(CultureInfo.InvariantCulture, $"| {r.Measure} | {r.Unit} | {Format(r.Ours)} | {theirs} ({r.Reference}) | {ratio} | {target} | {met} |");
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {r.Measure} | {r.Unit} | {Format(r.Ours)} | {theirs}{(r.Reference == "" ? "" : $" ({r.Reference})")} | {ratio} | {target} | {met} |");
         }
         return s.ToString();
     }

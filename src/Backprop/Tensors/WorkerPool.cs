@@ -127,6 +127,9 @@ internal static class WorkerPool
             long job;
             while ((job = Volatile.Read(ref _claim)) >> 16 == seen)
             {
+                // The idle time counts from the end of the last job: a worker that woke too late to take a part
+                // (the caller took them all) keeps spinning while that job runs, so it is awake for the next one.
+                if (Volatile.Read(ref _pending) != 0) start = Stopwatch.GetTimestamp();
                 if (Stopwatch.GetTimestamp() - start < SpinTicks)
                 {
                     Thread.SpinWait(20);
