@@ -40,6 +40,12 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter<T>> Parameters => [Weights, Bias];
 
+    /// <summary>
+    /// W packed ahead for the product, or null. Set only on a frozen network's own copy of this layer
+    /// (<see cref="Model.FrozenNetwork{T}"/>), whose weights never change afterwards; inference reads it.
+    /// </summary>
+    internal PackedMatrix<T>? PackedWeights { get; set; }
+
     /// <inheritdoc/>
     public override Matrix<T> Forward(Matrix<T> x)
     {
@@ -66,7 +72,8 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     {
         if (x.Cols != Inputs) throw new BackpropException($"dense layer expects {Inputs} inputs per row but got a {x.Shape} batch");
         var z = new Matrix<T>(x.Rows, Outputs, GC.AllocateUninitializedArray<T>(x.Rows * Outputs)); // the product writes every element
-        Gemm.MultiplyAddRow(x, Weights.Value, z, Bias.Value.Data, clamp: false);   // Z = X·W + b, b added to each tile in registers
+        if (PackedWeights is { } packed) Gemm.MultiplyAddRow(x, packed, z, Bias.Value.Data, clamp: false); // as below, W packed ahead
+        else Gemm.MultiplyAddRow(x, Weights.Value, z, Bias.Value.Data, clamp: false);   // Z = X·W + b, b added to each tile in registers
         return z;
     }
 

@@ -250,6 +250,13 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public T[,] Predict(T[,] x) => Predict(Matrix<T>.From(x)).ToArray2D();
 
     /// <summary>
+    /// A snapshot of this network for inference: a copy of its weights, each W packed once for the matrix product,
+    /// so that its predictions skip the packing that <see cref="Predict(Matrix{T})"/> redoes on every call (it cannot
+    /// keep packed weights, since training and edits change W). Later changes to this network do not reach it.
+    /// </summary>
+    public FrozenNetwork<T> Freeze() => new(this);
+
+    /// <summary>
     /// Class probabilities for <paramref name="x"/> in a new matrix that the caller owns: the softmax of each
     /// row of outputs for <c>cross_entropy</c>, the sigmoid of each output for <c>bce_with_logits</c> (for one
     /// output, the probability of class 1). Thread-safe as <see cref="Predict(Matrix{T})"/>.

@@ -93,9 +93,22 @@ public static class Gemm
         Run(a, a.Cols, 1, b, b.Cols, 1, c, a.Rows, b.Cols, a.Cols, default(NoEpilogue<T>), row, clamp, h);
     }
 
+    /// <summary>
+    /// <see cref="MultiplyAddRow{T}(Matrix{T}, Matrix{T}, Matrix{T}, T[], bool, Matrix{T}?)"/> with B packed ahead
+    /// (<see cref="PackedMatrix{T}.Pack"/>): the same numbers, without packing B on the way.
+    /// </summary>
+    internal static unsafe void MultiplyAddRow<T>(Matrix<T> a, PackedMatrix<T> b, Matrix<T> c, T[] row, bool clamp)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var source = b.Source;
+        if (a.Cols != source.Rows) throw new ArgumentException($"cannot multiply {a.Shape} by {source.Shape}");
+        if (row.Length < source.Cols) throw new ArgumentException($"a row of {row.Length} values cannot be added to {source.Cols} columns");
+        Run(a, a.Cols, 1, source, source.Cols, 1, c, a.Rows, source.Cols, a.Cols, default(NoEpilogue<T>), row, clamp, packed: b);
+    }
+
     private static unsafe void Run<T, TEpilogue>(
         Matrix<T> a, nint aRow, nint aCol, Matrix<T> b, nint bRow, nint bCol, Matrix<T> c, int m, int n, int k, in TEpilogue epilogue,
-        T[]? row = null, bool clamp = false, Matrix<T>? h = null)
+        T[]? row = null, bool clamp = false, Matrix<T>? h = null, PackedMatrix<T>? packed = null)
         where T : unmanaged, IFloatingPointIeee754<T> where TEpilogue : struct, IGemmEpilogue<T>
     {
         if (ReferenceEquals(c, a) || ReferenceEquals(c, b)) throw new ArgumentException("the product cannot be written over an operand");
@@ -121,6 +134,8 @@ public static class Gemm
                 H = ReferenceEquals(h, c) ? null : ph,
                 Clamp = clamp,
             };
+            // Panels laid out for another kernel (a test forcing one) cannot be read: B is packed as usual then.
+            if (packed is not null && packed.Kernel == problem.Kernel) problem.PackedB = packed.Panels;
             if ((long)m * n * k <= GemmSmall<T>.TinyWork) GemmSmall<T>.Tiny(problem, epilogue);
             else if (GemmSmall<T>.CanDoOuter(problem)) GemmSmall<T>.Outer(problem, epilogue);
             else if (GemmSmall<T>.CanDoFewRows(problem)) GemmSmall<T>.Rows(problem, epilogue);

@@ -76,6 +76,27 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
         }
     }
 
+    /// <summary>Whether all of a B with <paramref name="n"/> columns can be packed ahead (<see cref="PackAll"/>): one slice of columns.</summary>
+    public static bool CanPackAll(int n) => n <= NC;
+
+    /// <summary>The values <see cref="PackAll"/> writes for a k×n B.</summary>
+    public static int PackedLength(GemmKernelKind kind, int k, int n) => k * RoundUp(n, PanelWidth(kind, n));
+
+    /// <summary>
+    /// Packs all of B (n ≤ NC) as the blocked product would, slice by slice of k: the slice starting at row pc of B
+    /// at <c>dst + pc·n'</c> (n' = n rounded up to whole panels), its panels of NR columns one after another.
+    /// </summary>
+    public static void PackAll(in GemmProblem<T> p, T* dst)
+    {
+        int nr = PanelWidth(p.Kernel, p.N), rounded = RoundUp(p.N, nr);
+        for (int pc = 0; pc < p.K; pc += KC) GemmPacking<T>.PackB(p, pc, Math.Min(KC, p.K - pc), 0, p.N, nr, dst + (nint)pc * rounded);
+    }
+
+    // C no wider than one vector (a 10-output layer): tiles of one vector of columns, not two.
+    private static int PanelWidth(GemmKernelKind kind, int n) => n <= NR(kind) / 2 ? NR(kind) / 2 : NR(kind);
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
     /// <summary>The parallel product: part i computes its slice of C.</summary>
     private sealed class Job<TEpilogue> : IParallelWork where TEpilogue : struct, IGemmEpilogue<T>
     {
@@ -101,13 +122,11 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
         where TEpilogue : struct, IGemmEpilogue<T>
     {
         var kind = p.Kernel;
-        int mr = MR(kind), nr = NR(kind);
-        // C no wider than one vector (a 10-output layer): tiles of one vector of columns, not two.
-        bool narrow = p.N <= nr / 2;
-        if (narrow) nr /= 2;
+        int mr = MR(kind), nr = PanelWidth(kind, p.N);
+        bool narrow = nr < NR(kind);
         int mc = MC / mr * mr;
         int ncMax = Math.Min(NC, (n1 - n0 + nr - 1) / nr * nr);
-        T* packedB = GemmBuffers<T>.B((nint)KC * ncMax);
+        T* packedB = p.PackedB != null ? null : GemmBuffers<T>.B((nint)KC * ncMax);
         T* shortA = GemmBuffers<T>.A((nint)KC * mr);
         T* tile = stackalloc T[mr * nr];
         for (int jc = n0; jc < n1; jc += NC)
@@ -125,7 +144,9 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
             {
                 int kc = Math.Min(KC, p.K - pc);
                 bool accumulate = pc > 0, last = pc + kc == p.K;
-                GemmPacking<T>.PackB(p, pc, kc, jc, nc, nr, packedB);
+                // B packed ahead (n ≤ NC, so jc = n0 is a whole number of panels into the slice): no packing here.
+                if (p.PackedB != null) packedB = p.PackedB + (nint)pc * RoundUp(p.N, nr) + (nint)jc * kc;
+                else GemmPacking<T>.PackB(p, pc, kc, jc, nc, nr, packedB);
                 for (int ic = m0; ic < m1; ic += mc)
                 {
                     int rows = Math.Min(mc, m1 - ic);

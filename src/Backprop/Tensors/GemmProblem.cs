@@ -26,6 +26,12 @@ internal unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>See <see cref="Row"/>.</summary>
     public bool Clamp;
+
+    /// <summary>
+    /// When set, all of B already packed for <see cref="Kernel"/> (<see cref="GemmDriver{T}.PackAll"/>): the blocked
+    /// product reads its panels from here instead of packing B itself.
+    /// </summary>
+    public T* PackedB;
 }
 
 /// <summary>The micro-kernels, fastest first; the driver takes the best the machine has.</summary>
