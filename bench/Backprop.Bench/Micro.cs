@@ -13,7 +13,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Backprop.Bench;
 
-/// <summary>The micro-benchmarks (BenchmarkDotNet, in process: warm-up excluded, median of the iterations).</summary>
+/// <summary>The micro-benchmarks: the GEMM rows as timed chunks beside numpy's, the steps and inference with BenchmarkDotNet (in process: warm-up excluded, median of the iterations).</summary>
 internal static class Micro
 {
     /// <summary>Our GEMM rate on the first forward product of training (128×784·784×256), once measured: the "GEMM peak" of the share rows.</summary>
@@ -21,21 +21,31 @@ internal static class Micro
 
     public static IEnumerable<Row> Gemms(Options options, Reference python)
     {
-        // The best iteration on both sides (BenchmarkDotNet's minimum, numpy's quickest repeat): the training
-        // rows and the scaling table measure their share against this rate, so it must not be a disturbed one.
-        var best = RunBenchmarks<GemmBenchmark>(options, fastest: true);
-        foreach (string shape in GemmBenchmark.Shapes)
+        // Both sides time chunks of at least 3 products and 2e8 FLOP and keep the quickest, ours in this process and numpy in
+        // reference.py, one shape after the other, alternating, in rounds spread over the part: this machine's speed
+        // moves in phases of minutes, and the two sides of a row must not be measured in different ones.
+        string[] shapes = GemmBenchmark.Shapes;
+        var ours = new double[shapes.Length];
+        var numpy = new double?[shapes.Length];
+        int rounds = options.Quick ? 1 : 3;
+        Gemm.Threads = options.Threads;
+        for (int r = 0; r < rounds; r++)
+            for (int i = 0; i < shapes.Length; i++)
+            {
+                var (op, m, k, n) = GemmBenchmark.Parse(shapes[i]);
+                ours[i] = Math.Max(ours[i], new GemmBenchmark { Shape = shapes[i] }.BestRate(options.Quick ? 3 : 7));
+                // reference.py takes m×n×k, and the operand to see transposed.
+                string[] extra = op switch { "Xᵀ·Δ" => ["--transpose-a"], "Δ·Wᵀ" => ["--transpose-b"], _ => [] };
+                if (python.Run("gemm", ["--shape", $"{m}x{n}x{k}", "--repeats", options.Quick ? "3" : "7", .. extra]) is { } j)
+                    numpy[i] = Math.Max(numpy[i] ?? 0, j.GetProperty("gflops_best").GetDouble());
+            }
+        for (int i = 0; i < shapes.Length; i++)
         {
-            var (op, m, k, n) = GemmBenchmark.Parse(shape);
-            double flops = 2.0 * m * k * n;
-            double ours = flops / best[shape]; // flops per ns = GFLOP/s
-            if (shape == "X·W:128x784x256") TrainingGemmRate = ours;
-            // reference.py takes m×n×k, and the operand to see transposed.
-            string[] extra = op switch { "Xᵀ·Δ" => ["--transpose-a"], "Δ·Wᵀ" => ["--transpose-b"], _ => [] };
-            double? numpy = python.Run("gemm", ["--shape", $"{m}x{n}x{k}", "--repeats", options.Quick ? "3" : "7", .. extra]) is { } j ? j.GetProperty("gflops_best").GetDouble() : null;
+            var (op, m, k, n) = GemmBenchmark.Parse(shapes[i]);
+            if (shapes[i] == "X·W:128x784x256") TrainingGemmRate = ours[i];
             bool training = m < 1024;
             string what = op switch { "Xᵀ·Δ" => $"{k}×{m}ᵀ·{k}×{n} (Xᵀ·Δ)", "Δ·Wᵀ" => $"{m}×{k}·{n}×{k}ᵀ (Δ·Wᵀ)", _ => $"{m}×{k}·{k}×{n}" };
-            yield return new Row($"float32 GEMM {what}", "GFLOP/s", ours, numpy, "numpy/OpenBLAS", ours / (numpy ?? double.NaN), training ? 1.2 : null);
+            yield return new Row($"float32 GEMM {what}", "GFLOP/s", ours[i], numpy[i], "numpy/OpenBLAS", ours[i] / (numpy[i] ?? double.NaN), training ? 1.2 : null);
         }
     }
 
@@ -63,8 +73,8 @@ internal static class Micro
         yield return new Row("training step, MLP 784-256-128-10, batch 1, 1 thread", "µs", mlp, torchMlp, "PyTorch", (torchMlp ?? double.NaN) / mlp, 4);
     }
 
-    /// <summary>Runs one benchmark class and returns the median (or, with <paramref name="fastest"/>, the minimum) time in ns of each case, by parameter or method name.</summary>
-    private static Dictionary<string, double> RunBenchmarks<TBenchmark>(Options options, bool fastest = false)
+    /// <summary>Runs one benchmark class and returns the median time in ns of each case, by parameter or method name.</summary>
+    private static Dictionary<string, double> RunBenchmarks<TBenchmark>(Options options)
     {
         BenchmarkSettings.Threads = options.Threads;
         var job = Job.Default
@@ -85,7 +95,7 @@ internal static class Micro
             string key = report.BenchmarkCase.HasParameters
                 ? report.BenchmarkCase.Parameters.Items[0].Value.ToString()!
                 : report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
-            times[key] = fastest ? report.ResultStatistics.Min : report.ResultStatistics.Median;
+            times[key] = report.ResultStatistics.Median;
             Console.Error.WriteLine($"benchmark {key}: median {report.ResultStatistics.Median:0} ns, min {report.ResultStatistics.Min:0} ns");
         }
         return times;
@@ -99,20 +109,14 @@ internal static class BenchmarkSettings
 }
 
 /// <summary>The products of training 784-256-128-10 at batch 128 (forward X·W, backward Xᵀ·Δ and Δ·Wᵀ) and two square ones; shapes m×k×n of C = m×n.</summary>
-public class GemmBenchmark
+internal sealed class GemmBenchmark
 {
     /// <summary>op:m×k×n for each product measured.</summary>
     public static readonly string[] Shapes =
         ["X·W:128x784x256", "Xᵀ·Δ:784x128x256", "X·W:128x256x128", "Xᵀ·Δ:256x128x128", "Δ·Wᵀ:128x128x256", "X·W:1024x1024x1024", "X·W:2048x2048x2048"];
 
-    private Matrix<float> _a = new(0, 0), _b = new(0, 0), _c = new(0, 0);
-    private string _op = "";
-
-    /// <summary>For BenchmarkDotNet's ParamsSource (a property).</summary>
-    public static IEnumerable<string> ShapeValues => Shapes;
-
-    [ParamsSource(nameof(ShapeValues))]
-    public string Shape { get; set; } = "";
+    /// <summary>The product measured, as op:m×k×n.</summary>
+    public required string Shape { get; init; }
 
     /// <summary>Splits "op:MxKxN" into the product and its sizes.</summary>
     public static (string Op, int M, int K, int N) Parse(string shape)
@@ -122,24 +126,34 @@ public class GemmBenchmark
         return (parts[0], d[0], d[1], d[2]);
     }
 
-    [GlobalSetup]
-    public void Setup()
+    /// <summary>
+    /// GFLOP/s of the quickest of <paramref name="repeats"/> chunks of at least 3 products and 2e8 FLOP, after one chunk of
+    /// warm-up: what reference.py's gemm mode does on numpy's side.
+    /// </summary>
+    public double BestRate(int repeats)
     {
-        Gemm.Threads = BenchmarkSettings.Threads;
         var (op, m, k, n) = Parse(Shape);
-        _op = op;
         var rng = new Random(1);
-        _a = op == "Xᵀ·Δ" ? Random(rng, k, m) : Random(rng, m, k);
-        _b = op == "Δ·Wᵀ" ? Random(rng, n, k) : Random(rng, k, n);
-        _c = new Matrix<float>(m, n);
-    }
-
-    [Benchmark]
-    public void Multiply()
-    {
-        if (_op == "Xᵀ·Δ") Gemm.MultiplyTransposeA(_a, _b, _c);
-        else if (_op == "Δ·Wᵀ") Gemm.MultiplyTransposeB(_a, _b, _c);
-        else Gemm.Multiply(_a, _b, _c);
+        var a = op == "Xᵀ·Δ" ? Random(rng, k, m) : Random(rng, m, k);
+        var b = op == "Δ·Wᵀ" ? Random(rng, n, k) : Random(rng, k, n);
+        var c = new Matrix<float>(m, n);
+        void Multiply()
+        {
+            if (op == "Xᵀ·Δ") Gemm.MultiplyTransposeA(a, b, c);
+            else if (op == "Δ·Wᵀ") Gemm.MultiplyTransposeB(a, b, c);
+            else Gemm.Multiply(a, b, c);
+        }
+        double flops = 2.0 * m * n * k;
+        int reps = Math.Max(3, (int)(2e8 / flops));
+        for (int i = 0; i < reps; i++) Multiply();
+        double best = double.MaxValue;
+        for (int r = 0; r < repeats; r++)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            for (int i = 0; i < reps; i++) Multiply();
+            best = Math.Min(best, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds / reps);
+        }
+        return flops / best / 1e9;
     }
 
     private static Matrix<float> Random(Random rng, int rows, int cols)

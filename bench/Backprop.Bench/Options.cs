@@ -15,7 +15,7 @@ internal sealed record Options(string Command, bool Quick, int Threads, int Batc
         int secondsAt = Array.IndexOf(args, "--seconds");
         double seconds = secondsAt >= 0 && secondsAt + 1 < args.Length ? double.Parse(args[secondsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 0.5;
         return new Options(command, quick, Value("--threads", 2), Value("--batch", 128), Value("--epochs", quick ? 1 : 2),
-            Value("--repeats", quick ? 1 : 3), Value("--seed", 1), Value("--width", 256), seconds);
+            Value("--repeats", quick ? 1 : 5), Value("--seed", 1), Value("--width", 256), seconds);
     }
 
     /// <summary>The repository root (where Backprop.slnx is), so the bench runs from anywhere inside it.</summary>

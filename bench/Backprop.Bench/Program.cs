@@ -9,7 +9,7 @@ if (args.Any(a => a is "--help" or "-h"))
         usage: dotnet run -c Release --project bench/Backprop.Bench -- [all|gemm|train|steps|infer|scale|phases] [options]
           all        every part, writes bench/RESULTS.md and bench/scaling.svg (a single part writes bench/RESULTS-<part>.md)
           --quick    one run per side, 1 epoch, shorter timings
-          --threads N (2)   --batch N (train: one batch size)   --epochs N (2)   --repeats N (3)   --seed N (1)
+          --threads N (2)   --batch N (train: one batch size)   --epochs N (2)   --repeats N (5)   --seed N (1)
         """);
     return 0;
 }

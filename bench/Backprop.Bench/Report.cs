@@ -12,7 +12,7 @@ internal static class Report
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"Threads: {options.Threads} on both sides. {Machine()} Load average at the start: {StartLoad}.");
         s.AppendLine(CultureInfo.InvariantCulture, $"References: {python.Describe()}.");
-        s.AppendLine(CultureInfo.InvariantCulture, $"Training: {options.Epochs} epoch(s) per run, {options.Repeats} run(s) per side alternating, the quickest run's examples/s, first 50 batches excluded; GEMM: the quickest BenchmarkDotNet iteration and numpy repeat; other micro-benchmarks: BenchmarkDotNet medians.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"Training: {options.Epochs} epoch(s) per run, {options.Repeats} run(s) per side alternating, spread over the part, the quickest run's examples/s, first 50 batches excluded; GEMM: the quickest timed chunk on each side, alternating shape by shape over {(options.Quick ? 1 : 3)} round(s); other micro-benchmarks: BenchmarkDotNet medians.");
         s.AppendLine();
         s.AppendLine("| measure | unit | Backprop (C#) | reference | ratio (×, higher is better for us) | target | met |");
         s.AppendLine("|---|---|---:|---:|---:|---:|:---:|");

@@ -28,17 +28,21 @@ internal static class TrainingRun
             yield break;
         }
         int[] batches = options.Command == "train" && Environment.GetCommandLineArgs().Contains("--batch") ? [options.Batch] : [32, 128, 512];
+        var oursOf = batches.ToDictionary(b => b, _ => new List<JsonElement>());
+        var theirsOf = batches.ToDictionary(b => b, _ => new List<JsonElement>());
+        // Round after round over the batch sizes, so that the runs of one batch size are spread over the whole part
+        // (minutes) rather than back to back (seconds, one phase of this machine's speed); in each, the two sides
+        // alternate so that a noisy neighbour hurts both alike.
+        for (int r = 0; r < options.Repeats; r++)
+            foreach (int batch in batches)
+            {
+                string[] args = ["--batch", Str(batch), "--epochs", Str(options.Epochs), "--seed", Str(options.Seed + r)];
+                if (RunOurs(options, args) is { } o) oursOf[batch].Add(o);
+                if (python.Run("train", [.. args, "--warmup-batches", Str(WarmupBatches)]) is { } t) theirsOf[batch].Add(t);
+            }
         foreach (int batch in batches)
         {
-            var ours = new List<JsonElement>();
-            var theirs = new List<JsonElement>();
-            for (int r = 0; r < options.Repeats; r++)
-            {
-                // Alternate the two sides so that a noisy neighbour hurts both alike.
-                string[] args = ["--batch", Str(batch), "--epochs", Str(options.Epochs), "--seed", Str(options.Seed + r)];
-                if (RunOurs(options, args) is { } o) ours.Add(o);
-                if (python.Run("train", [.. args, "--warmup-batches", Str(WarmupBatches)]) is { } t) theirs.Add(t);
-            }
+            var (ours, theirs) = (oursOf[batch], theirsOf[batch]);
             if (ours.Count == 0) continue;
             // Speed: the best run on each side (this shared machine has slow phases that last minutes and halve a
             // whole run; the quickest run is the least disturbed). Memory: medians. Accuracy: means over the seeds,
