@@ -10,7 +10,8 @@ namespace Backprop.Model;
 /// <see cref="Network{T}.Predict(Matrix{T})"/> at the moment of freezing, without re-packing W on every call
 /// (at batch 1024 of 784-256-128-10 that packing was 1.4 % of a call, more at mid-size batches). Training or
 /// editing the original network afterwards does not change it: freeze again to pick up new weights.
-/// Safe to call from many threads at once.
+/// It holds the weights twice (as given, for the one- and two-row products, and packed), so about twice the
+/// network's parameter memory. Safe to call from many threads at once.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class FrozenNetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
