@@ -80,7 +80,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
     public static bool CanPackAll(int n) => n <= NC;
 
     /// <summary>The values <see cref="PackAll"/> writes for a k×n B.</summary>
-    public static int PackedLength(GemmKernelKind kind, int k, int n) => k * RoundUp(n, PanelWidth(kind, n));
+    public static long PackedLength(GemmKernelKind kind, int k, int n) => (long)k * RoundUp(n, PanelWidth(kind, n));
 
     /// <summary>
     /// Packs all of B (n ≤ NC) as the blocked product would, slice by slice of k: the slice starting at row pc of B

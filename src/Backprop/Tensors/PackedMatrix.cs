@@ -39,8 +39,9 @@ internal sealed unsafe class PackedMatrix<T> where T : unmanaged, IFloatingPoint
     public static PackedMatrix<T>? Pack(Matrix<T> b)
     {
         var kernel = Gemm.ForcedKernel ?? GemmDriver<T>.Best;
-        if (b.Rows == 0 || !GemmDriver<T>.CanPackAll(b.Cols)) return null;
-        var packed = new PackedMatrix<T>(b, kernel, GemmDriver<T>.PackedLength(kernel, b.Rows, b.Cols));
+        long length = GemmDriver<T>.PackedLength(kernel, b.Rows, b.Cols);
+        if (b.Rows == 0 || !GemmDriver<T>.CanPackAll(b.Cols) || length > Array.MaxLength - 64) return null;
+        var packed = new PackedMatrix<T>(b, kernel, (int)length);
         fixed (T* source = b.Data)
         {
             var problem = new GemmProblem<T> { K = b.Rows, N = b.Cols, B = source, BRowStride = b.Cols, BColStride = 1, Kernel = kernel };
