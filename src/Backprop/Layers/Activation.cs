@@ -94,8 +94,7 @@ public abstract class Activation<T> : Layer<T> where T : unmanaged, IFloatingPoi
     {
         if (x.Cols != dense.Inputs) throw new BackpropException($"dense layer expects {dense.Inputs} inputs per row but got a {x.Shape} batch");
         var bias = dense.Bias.Value.Data;
-        if (FinishesInRegisters && dense.PackedWeights is { } packed) Gemm.MultiplyAddRow(x, packed, h, bias, this is Relu<T>); // as below, W packed ahead
-        else if (FinishesInRegisters) Gemm.MultiplyAddRow(x, dense.Weights.Value, h, bias, this is Relu<T>);         // H = σ(X·W + b), per tile
+        if (FinishesInRegisters) dense.MultiplyAddBias(x, h, this is Relu<T>);                                     // H = σ(X·W + b), per tile
         else if (IsExactOnPieces) Gemm.Multiply(x, dense.Weights.Value, h, new DenseEpilogue<T>(bias, this, null)); // H = σ(X·W + b)
         else
         {

@@ -72,9 +72,18 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     {
         if (x.Cols != Inputs) throw new BackpropException($"dense layer expects {Inputs} inputs per row but got a {x.Shape} batch");
         var z = new Matrix<T>(x.Rows, Outputs, GC.AllocateUninitializedArray<T>(x.Rows * Outputs)); // the product writes every element
-        if (PackedWeights is { } packed) Gemm.MultiplyAddRow(x, packed, z, Bias.Value.Data, clamp: false); // as below, W packed ahead
-        else Gemm.MultiplyAddRow(x, Weights.Value, z, Bias.Value.Data, clamp: false);   // Z = X·W + b, b added to each tile in registers
+        MultiplyAddBias(x, z, clamp: false);                                  // Z = X·W + b
         return z;
+    }
+
+    /// <summary>
+    /// <paramref name="z"/> = X·W + b, with <paramref name="clamp"/> max(·, 0), b added to each tile in registers;
+    /// from <see cref="PackedWeights"/> when W was packed ahead (the same numbers).
+    /// </summary>
+    internal void MultiplyAddBias(Matrix<T> x, Matrix<T> z, bool clamp)
+    {
+        if (PackedWeights is { } packed) Gemm.MultiplyAddRow(x, packed, z, Bias.Value.Data, clamp);
+        else Gemm.MultiplyAddRow(x, Weights.Value, z, Bias.Value.Data, clamp);
     }
 
     /// <summary>Checks the batch, records it as Input and returns Output's buffer Z, shaped for it.</summary>
