@@ -42,7 +42,7 @@ internal static class Micro
         for (int i = 0; i < shapes.Length; i++)
         {
             var (op, m, k, n) = GemmBenchmark.Parse(shapes[i]);
-            if (shapes[i] == "X·W:128x784x256") TrainingGemmRate = ours[i];
+            if (shapes[i] == GemmBenchmark.TrainingShape) TrainingGemmRate = ours[i];
             bool training = m < 1024;
             string what = op switch { "Xᵀ·Δ" => $"{k}×{m}ᵀ·{k}×{n} (Xᵀ·Δ)", "Δ·Wᵀ" => $"{m}×{k}·{n}×{k}ᵀ (Δ·Wᵀ)", _ => $"{m}×{k}·{k}×{n}" };
             yield return new Row($"float32 GEMM {what}", "GFLOP/s", ours[i], numpy[i], "numpy/OpenBLAS", ours[i] / (numpy[i] ?? double.NaN), training ? 1.2 : null);
@@ -111,9 +111,12 @@ internal static class BenchmarkSettings
 /// <summary>The products of training 784-256-128-10 at batch 128 (forward X·W, backward Xᵀ·Δ and Δ·Wᵀ) and two square ones; shapes m×k×n of C = m×n.</summary>
 internal sealed class GemmBenchmark
 {
+    /// <summary>The first forward product of training at batch 128: its rate is the "GEMM rate" training is measured against.</summary>
+    public const string TrainingShape = "X·W:128x784x256";
+
     /// <summary>op:m×k×n for each product measured.</summary>
     public static readonly string[] Shapes =
-        ["X·W:128x784x256", "Xᵀ·Δ:784x128x256", "X·W:128x256x128", "Xᵀ·Δ:256x128x128", "Δ·Wᵀ:128x128x256", "X·W:1024x1024x1024", "X·W:2048x2048x2048"];
+        [TrainingShape, "Xᵀ·Δ:784x128x256", "X·W:128x256x128", "Xᵀ·Δ:256x128x128", "Δ·Wᵀ:128x128x256", "X·W:1024x1024x1024", "X·W:2048x2048x2048"];
 
     /// <summary>The product measured, as op:m×k×n.</summary>
     public required string Shape { get; init; }
@@ -128,9 +131,9 @@ internal sealed class GemmBenchmark
 
     /// <summary>
     /// GFLOP/s of the quickest of <paramref name="repeats"/> chunks of at least 3 products and 2e8 FLOP, after one chunk of
-    /// warm-up: what reference.py's gemm mode does on numpy's side.
+    /// warm-up: what reference.py's gemm mode does on numpy's side. With <paramref name="products"/>, chunks of that many.
     /// </summary>
-    public double BestRate(int repeats)
+    public double BestRate(int repeats, int products = 0)
     {
         var (op, m, k, n) = Parse(Shape);
         var rng = new Random(1);
@@ -144,7 +147,7 @@ internal sealed class GemmBenchmark
             else Gemm.Multiply(a, b, c);
         }
         double flops = 2.0 * m * n * k;
-        int reps = Math.Max(3, (int)(2e8 / flops));
+        int reps = products > 0 ? products : Math.Max(3, (int)(2e8 / flops));
         for (int i = 0; i < reps; i++) Multiply();
         double best = double.MaxValue;
         for (int r = 0; r < repeats; r++)
