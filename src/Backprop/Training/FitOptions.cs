@@ -1,6 +1,6 @@
 namespace Backprop.Training;
 
-/// <summary>How <see cref="NetworkFit.Fit{T}(Model.Network{T}, float[,], int[], FitOptions?, CancellationToken)"/> trains.</summary>
+/// <summary>How <see cref="NetworkFit.Fit{T}(Model.Network{T}, T[,], int[], FitOptions?, CancellationToken)"/> trains.</summary>
 public sealed class FitOptions
 {
     /// <summary>Passes over the training data (default 10).</summary>

@@ -11,7 +11,9 @@ namespace Backprop.Training;
 /// </summary>
 /// <remarks>
 /// Fit changes the network's weights and uses its training buffers: while it runs, no other thread may use
-/// the network. Data come in as float32, the precision every <see cref="Dataset"/> holds.
+/// the network. The arrays are of the network's own precision (<c>float[,]</c> for a <c>Network&lt;float&gt;</c>,
+/// <c>double[,]</c> for a <c>Network&lt;double&gt;</c>); the examples are held as float32, like every <see cref="Dataset"/>,
+/// and each batch is computed in the network's precision.
 /// </remarks>
 public static class NetworkFit
 {
@@ -25,7 +27,7 @@ public static class NetworkFit
     /// <exception cref="ArgumentException">Shapes that do not fit the network, or a label out of range.</exception>
     /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
     /// <exception cref="BackpropException">The loss became infinite or NaN (try a smaller learning rate).</exception>
-    public static FitResult Fit<T>(this Network<T> network, float[,] x, int[] labels, FitOptions? options = null, CancellationToken cancellationToken = default)
+    public static FitResult Fit<T>(this Network<T> network, T[,] x, int[] labels, FitOptions? options = null, CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckRows(network, x, labels.Length, nameof(labels));
@@ -46,7 +48,7 @@ public static class NetworkFit
     /// <exception cref="ArgumentException">Shapes that do not fit the network.</exception>
     /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
     /// <exception cref="BackpropException">The loss became infinite or NaN (try a smaller learning rate).</exception>
-    public static FitResult Fit<T>(this Network<T> network, float[,] x, float[,] targets, FitOptions? options = null, CancellationToken cancellationToken = default)
+    public static FitResult Fit<T>(this Network<T> network, T[,] x, T[,] targets, FitOptions? options = null, CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckRows(network, x, targets.GetLength(0), nameof(targets));
@@ -110,7 +112,7 @@ public static class NetworkFit
         return new FitResult(history, bestEpoch, stopped);
     }
 
-    private static void CheckRows<T>(Network<T> network, float[,] x, int rows, string name) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void CheckRows<T>(Network<T> network, T[,] x, int rows, string name) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.GetLength(1) != network.Inputs)
             throw new ArgumentException($"x has {x.GetLength(1)} columns but the network takes {network.Inputs} inputs", nameof(x));
@@ -118,11 +120,11 @@ public static class NetworkFit
         if (rows != x.GetLength(0)) throw new ArgumentException($"x has {x.GetLength(0)} rows but {name} has {rows}", name);
     }
 
-    private static float[] Flatten(float[,] a)
+    private static float[] Flatten<T>(T[,] a) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var flat = new float[a.Length];
         int k = 0;
-        foreach (float v in a) flat[k++] = v;
+        foreach (T v in a) flat[k++] = float.CreateTruncating(v);
         return flat;
     }
 }

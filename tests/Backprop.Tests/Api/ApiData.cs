@@ -13,6 +13,14 @@ internal static class ApiData
         return x;
     }
 
+    public static double[,] ToDouble(float[,] a)
+    {
+        var d = new double[a.GetLength(0), a.GetLength(1)];
+        for (int i = 0; i < a.GetLength(0); i++)
+            for (int j = 0; j < a.GetLength(1); j++) d[i, j] = a[i, j];
+        return d;
+    }
+
     public static float[,] Random(int rows, int cols, int seed, double scale = 1)
     {
         var rng = new Random(seed);

@@ -44,9 +44,10 @@ public class FitTests
     [Fact]
     public void Fit_Regression_LearnsALinearMap()
     {
-        var x = ApiData.Random(256, 2, seed: 4);
-        var t = new float[256, 1];
-        for (int i = 0; i < 256; i++) t[i, 0] = 2 * x[i, 0] - x[i, 1] + 0.5f;
+        // A double network takes double arrays, as Predict does.
+        var x = ApiData.ToDouble(ApiData.Random(256, 2, seed: 4));
+        var t = new double[256, 1];
+        for (int i = 0; i < 256; i++) t[i, 0] = 2 * x[i, 0] - x[i, 1] + 0.5;
         var net = new NetworkSpec([LayerSpec.Dense(2, 1)], LossKind.Mse, seed: 1).Build<double>();
         var result = net.Fit(x, t, new FitOptions { Epochs = 200, BatchSize = 32, Optimizer = OptimizerKind.Sgd, LearningRate = 0.1 });
         Assert.True(result.History[^1].TrainLoss < 1e-6, $"final loss {result.History[^1].TrainLoss}");
@@ -67,6 +68,48 @@ public class FitTests
         Assert.Equal(labels, net.PredictClasses(x));
         var p = net.PredictProba(x);
         for (int r = 0; r < 4; r++) Assert.True(p[r, labels[r]] > 0.5);
+    }
+
+    [Fact]
+    public void Fit_OnADoubleNetwork_TakesDoubleArrays_AndTrainsAsOnTheDataset()
+    {
+        var data = Synthetic.Circles(120, seed: 5);
+        var options = new FitOptions { Epochs = 3, BatchSize = 16, Seed = 2, ValidationSplit = 0.25 };
+        NetworkSpec Spec() => NetworkSpec.Mlp([2, 8, 2], ActivationKind.Tanh, LossKind.CrossEntropy, seed: 4);
+
+        var fromArrays = Spec().Build<double>();
+        var result = fromArrays.Fit(ApiData.ToDouble(ApiData.Features(data)), data.Labels!, options);
+        var fromDataset = Spec().Build<double>();
+        var reference = fromDataset.Fit(data, options);
+
+        Assert.Equal(ApiData.Values(fromDataset), ApiData.Values(fromArrays));
+        Assert.Equal(reference.History.Select(r => r.TrainLoss), result.History.Select(r => r.TrainLoss));
+    }
+
+    [Fact]
+    public void BadArguments_GiveTheSameErrors_InBothPrecisions()
+    {
+        var single = Classifier();
+        var dbl = NetworkSpec.Mlp([2, 16, 16, 2], ActivationKind.Tanh, LossKind.CrossEntropy, seed: 1).Build<double>();
+        var x = ApiData.Random(10, 2, seed: 1);
+        var wide = ApiData.Random(10, 3, seed: 1);
+        var labels = new int[10];
+        labels[4] = 2;
+        (Action Single, Action Double)[] cases =
+        [
+            (() => single.Fit(wide, new int[10]), () => dbl.Fit(ApiData.ToDouble(wide), new int[10])),
+            (() => single.Fit(x, new int[9]), () => dbl.Fit(ApiData.ToDouble(x), new int[9])),
+            (() => single.Fit(x, labels), () => dbl.Fit(ApiData.ToDouble(x), labels)),
+            (() => single.Fit(x, new float[10, 3]), () => dbl.Fit(ApiData.ToDouble(x), new double[10, 3])),
+            (() => single.Fit(new float[0, 2], Array.Empty<int>()), () => dbl.Fit(new double[0, 2], Array.Empty<int>())),
+        ];
+        foreach (var (f, d) in cases)
+        {
+            var expected = Assert.Throws<ArgumentException>(f);
+            var actual = Assert.Throws<ArgumentException>(d);
+            Assert.Equal(expected.Message, actual.Message);
+            Assert.Equal(expected.ParamName, actual.ParamName);
+        }
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public class SaveLoadTests
                 if (f)
                 {
                     var net = NetworkSpec.Mlp([3, 5, 2], ActivationKind.LeakyRelu, LossKind.Mse, seed: 4).Build<double>();
-                    net.Fit(x, t, new FitOptions { Epochs = 3 });
+                    net.Fit(ApiData.ToDouble(x), ApiData.ToDouble(t), new FitOptions { Epochs = 3 });
                     net.Save(file);
                     var back = Network<double>.Load(file);
                     Assert.Equal(ApiData.Values(net), ApiData.Values(back));
@@ -111,7 +111,7 @@ public class SaveLoadTests
         var data = new Backprop.Data.Dataset("data", [.. x.Cast<float>()], 3, [.. t.Cast<float>()], 2);
         trainer.TrainEpoch(data);
         trainer.TrainEpoch(data);
-        a.Fit(x, t, new FitOptions { Epochs = 2, BatchSize = 5, Optimizer = kind, LearningRate = 0.1, Seed = 1 });
+        a.Fit(ApiData.ToDouble(x), ApiData.ToDouble(t), new FitOptions { Epochs = 2, BatchSize = 5, Optimizer = kind, LearningRate = 0.1, Seed = 1 });
         Assert.Equal(ApiData.Values(b), ApiData.Values(a));
         Assert.Equal(opt.GetType(), Optimizer<double>.Create(kind, 0.1).GetType());
     }
