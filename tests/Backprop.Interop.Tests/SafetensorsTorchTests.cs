@@ -79,7 +79,8 @@ public class SafetensorsTorchTests
         File.WriteAllText(dir["net.json"], "keep me");
         var run = Tools.Cli("import", dir["model.safetensors"], "--out", dir["net.json"]);
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("model.safetensors: has no backprop metadata, so the activation between its dense layers (module 1) must be named", run.Stderr);
+        Assert.Contains("model.safetensors: has no backprop metadata, so the activation between its dense layers (module 1) must be named; "
+            + "give it with --activation (one of: identity, sigmoid, tanh, relu, leaky_relu)", run.Stderr);
         Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal("keep me", File.ReadAllText(dir["net.json"]));
     }

@@ -46,7 +46,12 @@ internal static class EvalCommand
             }
             if (set.IsClassification) AnsiConsole.MarkupLineInterpolated($"[bold]{set.Name}[/]: {set.Count:N0} examples, loss {result.Loss:F4}, accuracy [bold]{result.Accuracy:P2}[/]");
             else AnsiConsole.MarkupLineInterpolated($"[bold]{set.Name}[/]: {set.Count:N0} examples, loss [bold]{result.Loss:F4}[/] ({network.Loss.Name}; a regression has no accuracy)");
-            if (result.Confusion is { } confusion) AnsiConsole.Write(ConfusionTable(confusion, set.ClassNames));
+            if (result.Confusion is { } confusion)
+            {
+                // The title on a line of its own: a table's title wraps to the table's width, even unwrapped.
+                AnsiConsole.WriteLine("confusion matrix (rows: actual, columns: predicted)");
+                AnsiConsole.Write(ConfusionTable(confusion, set.ClassNames));
+            }
             return 0;
         });
         return command;
@@ -57,7 +62,7 @@ internal static class EvalCommand
 
     private static Table ConfusionTable(int[,] c, string[] names)
     {
-        var table = new Table().Title("confusion matrix (rows: actual, columns: predicted)").AddColumn("actual \\ predicted");
+        var table = new Table().AddColumn("actual \\ predicted");
         for (int j = 0; j < names.Length; j++) table.AddColumn(new TableColumn(Markup.Escape(names[j])).RightAligned());
         for (int i = 0; i < names.Length; i++)
         {

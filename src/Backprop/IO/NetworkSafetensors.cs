@@ -109,7 +109,7 @@ public static class NetworkSafetensors
                 if (gap == 1)
                 {
                     if (activation is null)
-                        throw new BackpropException($"{source}: has no backprop metadata, so the activation between its dense layers (module {p + 1}) must be named");
+                        throw new BackpropException("activation", $"{source}: has no backprop metadata, so the activation between its dense layers (module {p + 1}) must be named");
                     layers.Add(new LayerSpec(activation));
                 }
             }

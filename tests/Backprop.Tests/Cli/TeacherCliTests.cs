@@ -167,6 +167,19 @@ public class TeacherCliTests
     }
 
     [Fact]
+    public void Evals_confusion_matrix_title_is_one_line_in_a_file()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, CliRunner.Run("train", "--data", "blobs", "--epochs", "1", "--out", dir["m.json"]).ExitCode);
+        var run = CliRunner.Run("eval", "--model", dir["m.json"]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var lines = run.Stdout.Split('\n');
+        int title = Array.FindIndex(lines, l => l.Contains("confusion matrix", StringComparison.Ordinal));
+        Assert.Equal("confusion matrix (rows: actual, columns: predicted)", lines[title].TrimEnd());
+        Assert.StartsWith("┌", lines[title + 1]); // the table follows at once, its title not wrapped over two lines
+    }
+
+    [Fact]
     public void A_label_out_of_range_names_the_data_row()
     {
         var e = Assert.Throws<BackpropException>(() => new Dataset("mine", [0f, 1f, 2f, 3f, 4f, 5f], 2, [0, 1, 3], classes: 2));
