@@ -190,4 +190,19 @@ public abstract class BrowserTests(IPageHost fixture)
         await Assertions.Expect(tab.Id("error")).ToBeEmptyAsync();
         Assert.DoesNotContain(tab.Problems, p => !p.Contains("400", StringComparison.Ordinal)); // the refused upload's 400 is the only complaint
     }
+
+    [Fact]
+    public async Task An_oversized_upload_is_refused_before_it_is_read_and_the_page_keeps_working()
+    {
+        await using var tab = await Open("?example=article1");
+        var big = new byte[Playground.Limits.MaxUploadBytes + 1];
+        Array.Fill(big, (byte)'1');
+        await tab.Id("upload").SetInputFilesAsync(new FilePayload { Name = "huge.csv", MimeType = "text/csv", Buffer = big });
+        await Assertions.Expect(tab.Id("error")).ToContainTextAsync($"over the limit of {Playground.Limits.MaxUploadBytes} bytes");
+        await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync("article1");
+        string label = await tab.Id("step-label").InnerTextAsync();
+        await tab.Id("step-next").ClickAsync();
+        Assert.NotEqual(label, await tab.Id("step-label").InnerTextAsync());
+        Assert.DoesNotContain(tab.Problems, p => !p.Contains("413", StringComparison.Ordinal)); // the server's refusal is the only complaint
+    }
 }
