@@ -205,4 +205,17 @@ public abstract class BrowserTests(IPageHost fixture)
         Assert.NotEqual(label, await tab.Id("step-label").InnerTextAsync());
         Assert.DoesNotContain(tab.Problems, p => !p.Contains("413", StringComparison.Ordinal)); // the server's refusal is the only complaint
     }
+
+    [Fact]
+    public async Task The_downloads_give_the_network_file_and_the_report_of_the_current_state()
+    {
+        await using var tab = await Open("?example=article1");
+        foreach (var (link, expected) in new[] { ("#dl-network", "\"format\": \"backprop.network/1\""), ("#dl-report", "<html") })
+        {
+            var download = await tab.Page.RunAndWaitForDownloadAsync(() => tab.Page.Locator(link).ClickAsync());
+            string text = await File.ReadAllTextAsync(await download.PathAsync());
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+        Assert.Empty(tab.Problems);
+    }
 }
