@@ -150,7 +150,7 @@ public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<Ser
         string million = string.Concat(Enumerable.Repeat("0\n", 1_000_000));
         var r2 = await _http.PostAsync($"api/s/{id}/network", Json(JsonSerializer.Serialize(new { network = small, inputs = million, targets = "0" })));
         Assert.Equal(HttpStatusCode.BadRequest, r2.StatusCode);
-        Assert.Contains($"at most {Limits.MaxWalkRows}", await r2.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains($"at most {Playground.Limits.MaxWalkRows}", await r2.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var r3 = await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"spirals\", \"layers\": \"4096-4096\"}"));
         Assert.Equal(HttpStatusCode.BadRequest, r3.StatusCode);
@@ -207,14 +207,14 @@ public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Equal(201, history.Trim().Split('\n').Length);
     }
 
-    private const int TrainingJobGrid = Training.TrainingJob.Grid;
+    private const int TrainingJobGrid = Playground.Training.TrainingJob.Grid;
 
     [Fact]
     public async Task Stop_ends_a_long_run_early()
     {
         string id = await NewSession();
         (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"spirals\"}"))).EnsureSuccessStatusCode();
-        using var response = await _http.GetAsync($"api/s/{id}/train?epochs={Limits.MaxEpochs}", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await _http.GetAsync($"api/s/{id}/train?epochs={Playground.Limits.MaxEpochs}", HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal); // running
         (await _http.PostAsync($"api/s/{id}/train/stop", null)).EnsureSuccessStatusCode();
@@ -222,7 +222,7 @@ public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Contains("event: done", rest, StringComparison.Ordinal);
         var epochs = rest.Split('\n').Where(l => l.StartsWith("data: {\"epoch", StringComparison.Ordinal))
             .Select(l => JsonDocument.Parse(l[6..]).RootElement.GetProperty("epoch").GetInt32()).ToList();
-        Assert.True(epochs.Count == 0 || epochs[^1] < Limits.MaxEpochs);
+        Assert.True(epochs.Count == 0 || epochs[^1] < Playground.Limits.MaxEpochs);
     }
 
     [Fact]
@@ -232,7 +232,7 @@ public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<Ser
         (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"spirals\"}"))).EnsureSuccessStatusCode();
         using (var tab = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = fixture.Url })
         {
-            using var response = await tab.GetAsync($"api/s/{id}/train?epochs={Limits.MaxEpochs}", HttpCompletionOption.ResponseHeadersRead);
+            using var response = await tab.GetAsync($"api/s/{id}/train?epochs={Playground.Limits.MaxEpochs}", HttpCompletionOption.ResponseHeadersRead);
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
             Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal);
         } // the tab goes away: its connection closes
@@ -241,7 +241,7 @@ public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<Ser
         await Task.Delay(1000);
         int second = (await _http.GetStringAsync($"api/s/{id}/download/history.csv")).Split('\n').Length;
         Assert.Equal(first, second);
-        Assert.True(first < Limits.MaxEpochs);
+        Assert.True(first < Playground.Limits.MaxEpochs);
     }
 
     [Fact]

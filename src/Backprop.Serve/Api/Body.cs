@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Backprop.Serve.Hosting;
 using Microsoft.AspNetCore.Http;
 
@@ -8,19 +7,6 @@ namespace Backprop.Serve.Api;
 /// <summary>Reads request bodies within <see cref="Limits.MaxBodyBytes"/>; anything malformed is a 400 with one line.</summary>
 internal static class Body
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-    };
-
-    /// <summary>A JSON object of shape <typeparamref name="T"/>.</summary>
-    public static async Task<T> Json<T>(HttpContext context) where T : class
-    {
-        string text = await Text(context);
-        if (string.IsNullOrWhiteSpace(text)) throw new BackpropException("the request needs a JSON body");
-        return JsonSerializer.Deserialize<T>(text, Options) ?? throw new BackpropException("the request body is null: expected a JSON object");
-    }
-
     /// <summary>The whole body as UTF-8 text (Kestrel stops a body that grows past the limit with a 413).</summary>
     public static async Task<string> Text(HttpContext context)
     {

@@ -1,12 +1,8 @@
 using System.Text.Json.Nodes;
-using Backprop.Explain.Paths;
-using Backprop.Explain.Report;
-using Backprop.Explain.Svg;
-using Backprop.IO;
+using Backprop.Playground;
+using Backprop.Playground.Training;
 using Backprop.Serve.Hosting;
 using Backprop.Serve.Sessions;
-using Backprop.Serve.Training;
-using Backprop.Serve.Walk;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -24,54 +20,17 @@ internal static class Endpoints
         app.MapGet("/{file}", (HttpContext context, string file) => Assets.Serve(context, file));
 
         var api = app.MapGroup("/api");
-        api.MapGet("/examples", () => Results.Text(new JsonArray([.. Explain.Examples.Names.Select(n => (JsonNode?)n)]).ToJsonString(), Json));
+        api.MapGet("/examples", () => Results.Text(PlaygroundState.Examples(), Json));
         api.MapPost("/sessions", () => Results.Text(new JsonObject { ["id"] = sessions.Create().Id }.ToJsonString(), Json));
-        api.MapPost("/s/{id}/load", (HttpContext c, string id) => WithSession(sessions, c, id, async s =>
-        {
-            var r = await Body.Json<LoadRequest>(c);
-            var problem = Synthetic(r.Example)
-                ? ProblemSources.DataSet(r.Example, r.Layers ?? LoadRequest.DefaultLayers, r.Activation ?? LoadRequest.DefaultActivation, r.Loss ?? LoadRequest.DefaultLoss, r.Seed ?? 1)
-                : ProblemSources.Example(r.Example);
-            return State(s.SetProblem(problem));
-        }));
-        api.MapGet("/s/{id}/state", (HttpContext c, string id) => WithSession(sessions, c, id, s =>
-            Task.FromResult(State(s.State ?? throw new BackpropException("no example loaded yet: choose one first")))));
-        api.MapGet("/s/{id}/trace", (HttpContext c, string id) => WithSession(sessions, c, id, s =>
-            Task.FromResult(State(JsonTrace.Write(s.Trace ?? throw new BackpropException("no example loaded yet: choose one first"), s.Steps)))));
-        api.MapPost("/s/{id}/edit", (HttpContext c, string id) => WithSession(sessions, c, id, async s =>
-        {
-            var edit = await Body.Json<Edit>(c);
-            return State(s.SetProblem(edit.ApplyTo(s.RequireProblem().DeepCopy())));
-        }));
-        api.MapPost("/s/{id}/data", (HttpContext c, string id) => WithSession(sessions, c, id, async s =>
-        {
-            string text = await Body.Text(c);
-            var q = c.Request.Query;
-            var problem = ProblemSources.CsvUpload(q["name"].FirstOrDefault() ?? "upload.csv", text,
-                q["layers"].FirstOrDefault() ?? LoadRequest.DefaultLayers, q["activation"].FirstOrDefault() ?? LoadRequest.DefaultActivation,
-                q["loss"].FirstOrDefault() ?? LoadRequest.DefaultLoss, 1);
-            return State(s.SetProblem(problem));
-        }));
-        api.MapPost("/s/{id}/network", (HttpContext c, string id) => WithSession(sessions, c, id, async s =>
-        {
-            var u = await Body.Json<NetworkUpload>(c);
-            var problem = u.NetworkBase64 is { } encoded
-                ? ProblemSources.NetworkUpload(Base64(encoded), u.NetworkName ?? "network", u.Inputs ?? "", u.Targets ?? "")
-                : ProblemSources.NetworkUpload(u.Network ?? "", u.Inputs ?? "", u.Targets ?? "");
-            return State(s.SetProblem(problem));
-        }));
-        api.MapGet("/s/{id}/paths", (HttpContext c, string id) => WithSession(sessions, c, id, s =>
-        {
-            var trace = s.Trace ?? throw new BackpropException("no example loaded yet: choose one first");
-            var q = c.Request.Query;
-            var target = q["weight"] is [{ } w] ? PathTarget.Parse(PathTarget.Kind.Weight, w, trace)
-                : q["bias"] is [{ } b] ? PathTarget.Parse(PathTarget.Kind.Bias, b, trace)
-                : throw new BackpropException("give weight=L:i:j or bias=L:j (counted from 1)");
-            var sum = PathSums.Explain(trace, target);
-            var paths = JsonNode.Parse(JsonTrace.Write(trace, [], sum))!["paths"]!.DeepClone().AsObject();
-            paths["svg"] = Diagrams.Draw(trace, DiagramKind.Paths, target);
-            return Task.FromResult(State(paths.ToJsonString()));
-        }));
+        api.MapPost("/s/{id}/load", (HttpContext c, string id) => WithSession(sessions, c, id, async p => State(p.Load(await Body.Text(c)))));
+        api.MapGet("/s/{id}/state", (HttpContext c, string id) => WithSession(sessions, c, id, p => Task.FromResult(State(p.State()))));
+        api.MapGet("/s/{id}/trace", (HttpContext c, string id) => WithSession(sessions, c, id, p => Task.FromResult(State(p.Trace()))));
+        api.MapPost("/s/{id}/edit", (HttpContext c, string id) => WithSession(sessions, c, id, async p => State(p.Edit(await Body.Text(c)))));
+        api.MapPost("/s/{id}/data", (HttpContext c, string id) => WithSession(sessions, c, id, async p =>
+            State(p.UploadCsv(c.Request.QueryString.Value ?? "", await Body.Text(c)))));
+        api.MapPost("/s/{id}/network", (HttpContext c, string id) => WithSession(sessions, c, id, async p => State(p.UploadNetwork(await Body.Text(c)))));
+        api.MapGet("/s/{id}/paths", (HttpContext c, string id) => WithSession(sessions, c, id, p =>
+            Task.FromResult(State(p.Paths(c.Request.QueryString.Value ?? "")))));
         api.MapGet("/s/{id}/train", (HttpContext c, string id) => Stream(sessions, c, id));
         api.MapPost("/s/{id}/train/stop", (HttpContext c, string id) =>
         {
@@ -80,37 +39,22 @@ internal static class Endpoints
             s.StopTraining();
             return Results.Text("{}", Json);
         });
-        api.MapGet("/s/{id}/download/{file}", (HttpContext c, string id, string file) => WithSession(sessions, c, id, s =>
+        api.MapGet("/s/{id}/download/{file}", (HttpContext c, string id, string file) => WithSession(sessions, c, id, p =>
         {
-            var trace = s.Trace ?? throw new BackpropException("no example loaded yet: choose one first");
+            var download = p.Download(file);
             c.Response.Headers.ContentDisposition = $"attachment; filename=\"{file}\"";
-            return Task.FromResult(file switch
-            {
-                "network.json" => Results.Text(NetworkJson.Write(s.RequireProblem().Spec), Json),
-                "diagram.svg" => Results.Text(Diagrams.Draw(trace, DiagramKind.Forward), "image/svg+xml"),
-                "report.html" => Results.Text(HtmlReport.Write(trace, s.Steps, null, diagrams: true), "text/html; charset=utf-8"),
-                "history.csv" => Results.Text(s.Job?.HistoryCsv() ?? throw new BackpropException("nothing trained yet: start training first"), "text/csv"),
-                _ => throw new BackpropException($"no download '{file}' (expected network.json, diagram.svg, report.html or history.csv)"),
-            });
+            return Task.FromResult(Results.Text(download.Text, download.ContentType));
         }));
     }
 
-    private static bool Synthetic(string name) => Array.IndexOf(Data.Synthetic.Names, name) >= 0;
-
     private static IResult State(string json) => Results.Text(json, Json);
 
-    private static byte[] Base64(string text)
-    {
-        try { return Convert.FromBase64String(text); }
-        catch (FormatException) { throw new BackpropException("uploaded network: network_base64 is not valid base64"); }
-    }
-
     /// <summary>Runs <paramref name="action"/> with the tab's state, one request of that tab at a time.</summary>
-    private static async Task<IResult> WithSession(SessionStore sessions, HttpContext c, string id, Func<Session, Task<IResult>> action)
+    private static async Task<IResult> WithSession(SessionStore sessions, HttpContext c, string id, Func<PlaygroundState, Task<IResult>> action)
     {
         var s = sessions.Find(id) ?? throw new SessionGone();
         await s.Gate.WaitAsync(c.RequestAborted);
-        try { return await action(s); }
+        try { return await action(s.Playground); }
         finally { s.Gate.Release(); }
     }
 
@@ -121,10 +65,11 @@ internal static class Endpoints
     private static async Task Stream(SessionStore sessions, HttpContext c, string id)
     {
         var s = sessions.Find(id) ?? throw new SessionGone();
-        var settings = TrainSettings.FromQuery(c.Request.Query);
-        var problem = s.RequireProblem();
-        var job = new TrainingJob(problem.Spec, problem.Train ?? throw new BackpropException("this problem has no data to train on"), problem.Test, settings);
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(s.StartTraining(job), c.RequestAborted);
+        TrainingJob job;
+        await s.Gate.WaitAsync(c.RequestAborted);
+        try { job = s.Playground.StartTraining(c.Request.QueryString.Value ?? ""); }
+        finally { s.Gate.Release(); }
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(s.StartTraining(), c.RequestAborted);
         c.Response.ContentType = "text/event-stream";
         c.Response.Headers.CacheControl = "no-cache";
         var work = Task.Factory.StartNew(() => job.Run(stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -147,9 +92,9 @@ internal static class Endpoints
             string end;
             try
             {
-                var trained = await work;
+                await work;
                 await s.Gate.WaitAsync(c.RequestAborted);
-                try { s.SetProblem(problem with { Spec = trained }); }
+                try { s.Playground.FinishTraining(job); }
                 finally { s.Gate.Release(); }
                 end = "{}";
             }

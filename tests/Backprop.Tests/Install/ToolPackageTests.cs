@@ -79,6 +79,14 @@ public class ToolPackageTests : IClassFixture<ToolPackageTests.Packed>
             Assert.True(managed.Contains(Path.GetExtension(e.Name)) && !e.Name.StartsWith("lib", StringComparison.Ordinal), e.FullName);
         foreach (var native in natives)
             Assert.True(BuiltFor(native, rid), $"{native.FullName} is not a {rid} binary");
+
+        // `backprop site` writes the static site from the tool alone: it travels inside the assembly.
+        using var dll = new MemoryStream();
+        using (var entry = zip.GetEntry(folder + "Backprop.Cli.dll")!.Open()) entry.CopyTo(dll);
+        dll.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(dll);
+        var md = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        Assert.Contains("site.zip", md.ManifestResources.Select(h => md.GetString(md.GetManifestResource(h).Name)));
     }
 
     [Fact]
@@ -116,6 +124,8 @@ public class ToolPackageTests : IClassFixture<ToolPackageTests.Packed>
             var png = File.ReadAllBytes(Path.Combine(root, "forward.png"));
             Assert.True(png.Length > 10_000, $"{png.Length} bytes");
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+            (await Shell.RunAsync(backprop, ["site", "--out", "site"], root)).ShouldSucceed("backprop site");
+            Assert.Contains("wasm-unsafe-eval", File.ReadAllText(Path.Combine(root, "site", "index.html")));
         }
         finally
         {

@@ -5,18 +5,21 @@ using System.Text.Json.Nodes;
 using Backprop.Data;
 using Backprop.Layers;
 using Backprop.Model;
+using Backprop.Playground.Walk;
 using Backprop.Tensors;
 using Backprop.Training;
 
-namespace Backprop.Serve.Training;
+namespace Backprop.Playground.Training;
 
 /// <summary>
 /// One training run of a tab: the existing <see cref="Trainer{T}"/> in float32 (as <c>backprop train</c>),
-/// epoch after epoch on a worker thread. After an epoch, at most every <see cref="SnapshotInterval"/>, it
-/// publishes a snapshot (losses, accuracies, gradient norm per layer, the decision boundary of 2-D data)
-/// for the stream to send. Stops between two batches when cancelled.
+/// epoch after epoch. After an epoch, at most every <see cref="SnapshotInterval"/>, it publishes a snapshot
+/// (losses, accuracies, gradient norm per layer, the decision boundary of 2-D data) for the page. The server
+/// runs it on a thread of its own (<see cref="Run"/>, stopped between two batches when cancelled); the
+/// browser's worker, which has one thread, runs it a slice at a time (<see cref="RunFor"/>) and reads its
+/// messages in between.
 /// </summary>
-internal sealed class TrainingJob
+public sealed class TrainingJob
 {
     /// <summary>Time between two snapshots: about 30 page updates a second.</summary>
     public static readonly TimeSpan SnapshotInterval = TimeSpan.FromMilliseconds(30);
@@ -29,20 +32,28 @@ internal sealed class TrainingJob
     private readonly Dataset _train, _test;
     private readonly TrainSettings _settings;
     private readonly List<EpochReport> _history = [];
+    private readonly Stopwatch _sinceSnapshot = new();
+    private int _epoch;
+    private bool _over;
     private long _version;
     private string? _latest;
 
-    public TrainingJob(NetworkSpec spec, Dataset train, Dataset? test, TrainSettings settings)
+    internal TrainingJob(Problem problem, TrainSettings settings)
     {
-        _network = spec.Build<float>();
+        Problem = problem;
+        var train = problem.Train ?? throw new BackpropException("this problem has no data to train on");
+        _network = problem.Spec.Build<float>();
         if (_network.Inputs != train.FeatureCount)
             throw new BackpropException($"the network takes {_network.Inputs} inputs but {train.Name} has {train.FeatureCount} features");
         Batcher.EncodingFor(train, _network.Loss.Name, _network.Outputs); // shape errors before any work
         _train = train;
-        _test = test ?? train;
+        _test = problem.Test ?? train;
         _settings = settings;
         _trainer = new Trainer<float>(_network, Optimizer<float>.Create(settings.Optimizer, settings.Lr, 0, 0), settings.Batch, settings.Seed);
     }
+
+    /// <summary>The problem the run started from; the trained network replaces its own when the run ends.</summary>
+    internal Problem Problem { get; }
 
     /// <summary>Grows by one with every snapshot.</summary>
     public long Version => Interlocked.Read(ref _version);
@@ -50,8 +61,11 @@ internal sealed class TrainingJob
     /// <summary>The latest snapshot as JSON, or null before the first.</summary>
     public string? Latest => Volatile.Read(ref _latest);
 
+    /// <summary>True once every epoch ran or the run was stopped.</summary>
+    public bool IsOver => Volatile.Read(ref _over);
+
     /// <summary>Epochs completed so far (a copy).</summary>
-    public IReadOnlyList<EpochReport> History
+    internal IReadOnlyList<EpochReport> History
     {
         get { lock (_history) return [.. _history]; }
     }
@@ -59,29 +73,52 @@ internal sealed class TrainingJob
     /// <summary>Trains until the epochs are done or <paramref name="cancel"/> fires; returns the trained network as a spec.</summary>
     public NetworkSpec Run(CancellationToken cancel)
     {
-        var sinceSnapshot = Stopwatch.StartNew();
+        RunFor(Timeout.InfiniteTimeSpan, cancel);
+        return Trained();
+    }
+
+    /// <summary>
+    /// Trains whole epochs until <paramref name="budget"/> has passed (at least one epoch; infinite: to the end)
+    /// or the run is over; true once it is over. A cancelled run stops between two batches.
+    /// </summary>
+    public bool RunFor(TimeSpan budget, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        if (!_sinceSnapshot.IsRunning) _sinceSnapshot.Start();
         try
         {
-            for (int e = 0; e < _settings.Epochs; e++)
+            while (!IsOver)
             {
                 // Stopped (null): the trainer finished the batch at hand; the last complete epoch stands.
                 var report = _trainer.TrainEpoch(_train, _test, cancel) ?? throw new OperationCanceledException(cancel);
                 lock (_history) _history.Add(report);
-                bool last = e + 1 == _settings.Epochs;
-                if (last || sinceSnapshot.Elapsed >= SnapshotInterval)
+                bool last = ++_epoch == _settings.Epochs;
+                if (last || _sinceSnapshot.Elapsed >= SnapshotInterval)
                 {
                     Publish(report, done: last);
-                    sinceSnapshot.Restart();
+                    _sinceSnapshot.Restart();
                 }
+                if (last) Volatile.Write(ref _over, true);
+                else if (budget != Timeout.InfiniteTimeSpan && clock.Elapsed >= budget) return false;
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            // Stopped: the last complete epoch stands.
-            if (History is [.., var last]) Publish(last, done: true);
+            Stop();
         }
-        return NetworkSpec.From(_network);
+        return true;
     }
+
+    /// <summary>Ends the run after its last complete epoch, which becomes the final snapshot.</summary>
+    public void Stop()
+    {
+        if (IsOver) return;
+        Volatile.Write(ref _over, true);
+        if (History is [.., var last]) Publish(last, done: true);
+    }
+
+    /// <summary>The network as trained so far.</summary>
+    public NetworkSpec Trained() => NetworkSpec.From(_network);
 
     /// <summary>The history as CSV, one line per epoch.</summary>
     public string HistoryCsv()
@@ -106,10 +143,10 @@ internal sealed class TrainingJob
             for (int i = 0; i < w.Rows; i++)
             {
                 var row = new JsonArray();
-                foreach (float v in w.Row(i)) row.Add(v);
-                rows.Add(row);
+                foreach (float v in w.Row(i)) row.Add((JsonNode)v);
+                rows.Add((JsonNode)row);
             }
-            layers.Add(rows);
+            layers.Add((JsonNode)rows);
         }
         return layers;
     }
@@ -117,7 +154,7 @@ internal sealed class TrainingJob
     private void Publish(EpochReport report, bool done)
     {
         var norms = new JsonArray();
-        foreach (var dense in _network.DenseLayers) norms.Add(Norm(dense.Weights.Gradient));
+        foreach (var dense in _network.DenseLayers) norms.Add((JsonNode)Norm(dense.Weights.Gradient));
         var snapshot = new JsonObject
         {
             ["epoch"] = report.Epoch,
@@ -167,13 +204,13 @@ internal sealed class TrainingJob
             }
         var output = _network.Forward(grid);
         var cells = new JsonArray();
-        for (int r = 0; r < grid.Rows; r++) cells.Add(Metrics.Predict(output, r, _network.Loss.Name));
+        for (int r = 0; r < grid.Rows; r++) cells.Add((JsonNode)Metrics.Predict(output, r, _network.Loss.Name));
         var points = new JsonArray();
         int step = Math.Max(1, _train.Count / 600);
         for (int i = 0; i < _train.Count; i += step)
         {
             var r = _train.Row(i);
-            points.Add(new JsonArray(r[0], r[1], _train.Labels![i]));
+            points.Add((JsonNode)new JsonArray(r[0], r[1], _train.Labels![i]));
         }
         return new JsonObject { ["n"] = Grid, ["x0"] = x0, ["x1"] = x1, ["y0"] = y0, ["y1"] = y1, ["classes"] = _train.Classes, ["cells"] = cells, ["points"] = points };
     }

@@ -1,10 +1,9 @@
 using Backprop.Data;
 using Backprop.Explain;
 using Backprop.Model;
-using Backprop.Serve.Hosting;
 using Backprop.Tensors;
 
-namespace Backprop.Serve.Walk;
+namespace Backprop.Playground.Walk;
 
 /// <summary>
 /// What one tab works on: a network with every weight written out (so that any one can be edited), the

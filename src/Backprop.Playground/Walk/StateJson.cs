@@ -6,7 +6,7 @@ using Backprop.Explain.Steps;
 using Backprop.Explain.Svg;
 using Backprop.Tensors;
 
-namespace Backprop.Serve.Walk;
+namespace Backprop.Playground.Walk;
 
 /// <summary>
 /// The page's view of a problem: the steps of <c>explain --format json</c> (with each equation's MathML and

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Backprop.Serve.Api;
+namespace Backprop.Playground.Requests;
 
 /// <summary>
 /// POST /api/s/{id}/load: an article's example by name, or a 2-D data set with hidden sizes (such as

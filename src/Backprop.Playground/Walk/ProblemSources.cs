@@ -3,10 +3,9 @@ using Backprop.Data;
 using Backprop.Explain;
 using Backprop.IO;
 using Backprop.Model;
-using Backprop.Serve.Hosting;
 using Backprop.Tensors;
 
-namespace Backprop.Serve.Walk;
+namespace Backprop.Playground.Walk;
 
 /// <summary>
 /// Where a tab's problem comes from: an article's example, a built-in 2-D data set with an architecture,

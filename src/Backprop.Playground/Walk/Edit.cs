@@ -1,6 +1,6 @@
 using Backprop.Model;
 
-namespace Backprop.Serve.Walk;
+namespace Backprop.Playground.Walk;
 
 /// <summary>
 /// One change from the Edit view: a value (<see cref="Target"/> W, B, X or T at 1-based

@@ -1,0 +1,147 @@
+using System.Text.Json.Nodes;
+using Backprop.Explain;
+using Backprop.Explain.Paths;
+using Backprop.Explain.Report;
+using Backprop.Explain.Steps;
+using Backprop.Explain.Svg;
+using Backprop.IO;
+using Backprop.Playground.Requests;
+using Backprop.Playground.Training;
+using Backprop.Playground.Walk;
+
+namespace Backprop.Playground;
+
+/// <summary>
+/// Everything one page computes, whoever carries its requests (a local server or a browser's Web Worker):
+/// its problem, the trace of it the views read, and its latest training run. Requests and answers are the
+/// JSON texts of docs/serve.md; a bad request throws a <see cref="BackpropException"/> with one line, and the
+/// state stays as it was.
+/// </summary>
+public sealed class PlaygroundState
+{
+    private const string Json = "application/json; charset=utf-8";
+
+    private Problem? _problem;
+    private Trace? _trace;
+    private IReadOnlyList<TraceStep> _steps = [];
+    private string? _state;
+    private TrainingJob? _job;
+
+    /// <summary>The articles' example names (<c>GET examples</c>).</summary>
+    public static string Examples() => new JsonArray([.. Explain.Examples.Names.Select(n => (JsonNode?)n)]).ToJsonString();
+
+    /// <summary><c>POST load</c>: an article's example or a data set with an architecture; answers the state.</summary>
+    public string Load(string body)
+    {
+        var r = RequestJson.Parse(body, RequestJson.Default.LoadRequest);
+        var problem = Array.IndexOf(Data.Synthetic.Names, r.Example) >= 0
+            ? ProblemSources.DataSet(r.Example, r.Layers ?? LoadRequest.DefaultLayers, r.Activation ?? LoadRequest.DefaultActivation, r.Loss ?? LoadRequest.DefaultLoss, r.Seed ?? 1)
+            : ProblemSources.Example(r.Example);
+        return SetProblem(problem);
+    }
+
+    /// <summary><c>GET state</c>: the state of the current problem.</summary>
+    public string State() => _state ?? throw NothingLoaded();
+
+    /// <summary><c>GET trace</c>: <c>explain --format json</c> of the current network and batch.</summary>
+    public string Trace() => JsonTrace.Write(_trace ?? throw NothingLoaded(), _steps);
+
+    /// <summary><c>POST edit</c>: one value, the activation or the loss; answers the new state.</summary>
+    public string Edit(string body)
+    {
+        var edit = RequestJson.Parse(body, RequestJson.Default.Edit);
+        return SetProblem(edit.ApplyTo(RequireProblem().DeepCopy()));
+    }
+
+    /// <summary><c>POST data?name=..&amp;layers=..&amp;activation=..&amp;loss=..</c>: an MLP on an uploaded CSV data set.</summary>
+    public string UploadCsv(string query, string text)
+    {
+        CheckUpload(text.Length, "the CSV file");
+        var q = Query.Parse(query);
+        return SetProblem(ProblemSources.CsvUpload(q["name"] ?? "upload.csv", text,
+            q["layers"] ?? LoadRequest.DefaultLayers, q["activation"] ?? LoadRequest.DefaultActivation, q["loss"] ?? LoadRequest.DefaultLoss, 1));
+    }
+
+    /// <summary><c>POST network</c>: a network file (JSON text, or the base64 bytes of any format) with its batch as CSV.</summary>
+    public string UploadNetwork(string body)
+    {
+        CheckUpload(body.Length, "the network upload");
+        var u = RequestJson.Parse(body, RequestJson.Default.NetworkUpload);
+        var problem = u.NetworkBase64 is { } encoded
+            ? ProblemSources.NetworkUpload(Base64(encoded), u.NetworkName ?? "network", u.Inputs ?? "", u.Targets ?? "")
+            : ProblemSources.NetworkUpload(u.Network ?? "", u.Inputs ?? "", u.Targets ?? "");
+        return SetProblem(problem);
+    }
+
+    /// <summary><c>GET paths?weight=L:i:j</c> or <c>?bias=L:j</c>: the path sums of one parameter, with their diagram.</summary>
+    public string Paths(string query)
+    {
+        var trace = _trace ?? throw NothingLoaded();
+        var q = Query.Parse(query);
+        var target = q["weight"] is { } w ? PathTarget.Parse(PathTarget.Kind.Weight, w, trace)
+            : q["bias"] is { } b ? PathTarget.Parse(PathTarget.Kind.Bias, b, trace)
+            : throw new BackpropException("give weight=L:i:j or bias=L:j (counted from 1)");
+        var sum = PathSums.Explain(trace, target);
+        var paths = JsonNode.Parse(JsonTrace.Write(trace, [], sum))!["paths"]!.DeepClone().AsObject();
+        paths["svg"] = Diagrams.Draw(trace, DiagramKind.Paths, target);
+        return paths.ToJsonString();
+    }
+
+    /// <summary>
+    /// <c>GET train?optimizer=..&amp;lr=..&amp;batch=..&amp;epochs=..&amp;seed=..</c>: a new run on the current
+    /// problem (which it copies), to be driven by the caller; bad settings throw before anything starts.
+    /// </summary>
+    public TrainingJob StartTraining(string query)
+    {
+        var job = new TrainingJob(RequireProblem(), TrainSettings.FromQuery(Query.Parse(query)));
+        _job = job;
+        return job;
+    }
+
+    /// <summary>Puts the network <paramref name="job"/> trained in place of the one it started from, so the Walk shows it.</summary>
+    public void FinishTraining(TrainingJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        SetProblem(job.Problem with { Spec = job.Trained() });
+    }
+
+    /// <summary><c>GET download/{file}</c>: network.json, diagram.svg, report.html or history.csv.</summary>
+    public Download Download(string file)
+    {
+        var trace = _trace ?? throw NothingLoaded();
+        return file switch
+        {
+            "network.json" => new(NetworkJson.Write(RequireProblem().Spec), Json),
+            "diagram.svg" => new(Diagrams.Draw(trace, DiagramKind.Forward), "image/svg+xml"),
+            "report.html" => new(HtmlReport.Write(trace, _steps, null, diagrams: true), "text/html; charset=utf-8"),
+            "history.csv" => new(_job?.HistoryCsv() ?? throw new BackpropException("nothing trained yet: start training first"), "text/csv"),
+            _ => throw new BackpropException($"no download '{file}' (expected network.json, diagram.svg, report.html or history.csv)"),
+        };
+    }
+
+    /// <summary>Makes <paramref name="problem"/> current once it traces without error; the previous one stays otherwise.</summary>
+    private string SetProblem(Problem problem)
+    {
+        var trace = problem.Record();
+        var steps = StepTrace.Build(trace);
+        string state = StateJson.Write(problem, trace, steps);
+        (_problem, _trace, _steps, _state) = (problem, trace, steps, state);
+        return state;
+    }
+
+    private Problem RequireProblem() => _problem ?? throw NothingLoaded();
+
+    private static BackpropException NothingLoaded() => new("no example loaded yet: choose one first");
+
+    private static void CheckUpload(long length, string what)
+    {
+        if (length > Limits.MaxUploadBytes)
+            throw new BackpropException($"{what} has {length:N0} characters, over the limit of {Limits.MaxUploadBytes:N0}: it was not read");
+    }
+
+    private static byte[] Base64(string text)
+    {
+        try { return Convert.FromBase64String(text); }
+        catch (FormatException) { throw new BackpropException("uploaded network: network_base64 is not valid base64"); }
+    }
+}
