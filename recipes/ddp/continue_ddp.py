@@ -67,6 +67,10 @@ def main():
     sampler = DistributedSampler(dataset, num_replicas=world, rank=rank, shuffle=True, seed=args.seed)
     loader = DataLoader(dataset, batch_size=args.batch // world, sampler=sampler)
     optimizer = torch.optim.Adam(ddp.parameters(), lr=args.lr)
+    if rank == 0:
+        with torch.no_grad():  # backprop's own loss on the same rows: the weights came over as they were
+            start = nn.functional.cross_entropy(model(dataset.tensors[0]), dataset.tensors[1]).item()
+        print(f"starting loss {start:.6g} on {len(dataset)} rows, {world} ranks", flush=True)
 
     for epoch in range(1, args.epochs + 1):
         sampler.set_epoch(epoch)
