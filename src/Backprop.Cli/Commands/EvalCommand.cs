@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Backprop.Data;
 using Backprop.IO;
+using Backprop.Model;
 using Backprop.Training;
 using Spectre.Console;
 
@@ -13,23 +14,18 @@ internal static class EvalCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "a network saved by 'train --out' (JSON, ONNX or safetensors)", Required = true };
-        var data = new Option<string?>("--data") { Description = "the data set (default: the one the model was trained on, else spirals)" };
-        var split = new Option<string>("--split") { Description = "test or train", DefaultValueFactory = _ => "test" };
+        var data = new Option<string?>("--data") { Description = "the data set: a CSV file or a built-in name (default: the one the model records from train)" };
+        var split = new Option<string?>("--split") { Description = "test (default) or train: the part of train's split to score" };
+        var all = new Option<bool>("--all") { Description = "score every row of the --data CSV file, with no split (a held-out file)" };
         var seed = new Option<int?>("--seed") { Description = "seed of the data split (default: the one train used, which the model records)" };
         var json = new Option<bool>("--json") { Description = "print JSON instead of tables" };
-        var command = new Command("eval", "Evaluate a saved network: loss, accuracy, confusion matrix.") { model, data, split, seed, json };
+        var command = new Command("eval", "Evaluate a saved network: loss, accuracy, confusion matrix.") { model, data, split, all, seed, json };
         command.SetAction(r =>
         {
-            var spec = Inputs.ReadNetwork(r.GetValue(model)!);
+            string modelPath = r.GetValue(model)!;
+            var spec = Inputs.ReadNetwork(modelPath);
             var network = spec.Build<float>();
-            // The same train/test split train used: its data and seed are recorded in the model.
-            var (train, test) = DataSources.Load(r.GetValue(data) ?? spec.TrainedOn?.Data ?? "spirals", r.GetValue(seed) ?? spec.TrainedOn?.Seed ?? 1);
-            var set = r.GetValue(split) switch
-            {
-                "test" => test,
-                "train" => train,
-                var s => throw new BackpropException($"unknown --split '{s}' (expected test or train)"),
-            };
+            var set = Choose(modelPath, spec.TrainedOn, r.GetValue(data), r.GetValue(split), r.GetValue(all), r.GetValue(seed));
             if (network.Inputs != set.FeatureCount)
                 throw new BackpropException($"the network takes {network.Inputs} inputs but {set.Name} has {set.FeatureCount} features");
             var result = Trainer<float>.Evaluate(network, set);
@@ -55,6 +51,42 @@ internal static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The examples to score: every row of a file (--all), or one part of train's split of --data, else of the data
+    /// the model records. A model that records none (imported, exported) is refused rather than scored on a guess.
+    /// </summary>
+    private static Dataset Choose(string modelPath, TrainedOn? trainedOn, string? data, string? split, bool all, int? seed)
+    {
+        if (all)
+        {
+            if (data is null) throw new BackpropException("--all scores every row of a file: give --data FILE.csv with it");
+            if (split is not null) throw new BackpropException($"give --all or --split {split}, not both: --all scores every row of {data}");
+            if (seed is not null) throw new BackpropException("--seed picks a split, and --all scores every row: give one of them");
+            if (!data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            {
+                if (data == "fashion-mnist" || Array.IndexOf(Synthetic.Names, data) >= 0)
+                    throw new BackpropException($"--all scores every row of a CSV file, and '{data}' is a built-in set: use --split test or --split train");
+                DataSources.Load(data); // refuses the name with the list of what --data takes
+            }
+            return CsvDataset.Load(data);
+        }
+        string part = split ?? "test";
+        if (part is not ("test" or "train")) throw new BackpropException($"unknown --split '{part}' (expected test or train)");
+        if (data is null)
+        {
+            if (trainedOn is null)
+                throw new BackpropException($"{modelPath} records no training data (an imported or exported model): give --data FILE (add --all to score every row)");
+            data = trainedOn.Data;
+            if (data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !File.Exists(data))
+                throw new BackpropException($"{modelPath} was trained on {data}, which is not there now: give --data FILE.csv");
+            // Said on stderr so that --json output stays one JSON document.
+            string what = data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? "split" : "set";
+            Console.Error.WriteLine($"backprop: note: scoring the {part} {what} (seed {seed ?? trainedOn.Seed}) of {data}, recorded in {Path.GetFileName(modelPath)} by train");
+        }
+        var (train, test) = DataSources.Load(data, seed ?? trainedOn?.Seed ?? 1);
+        return part == "test" ? test : train;
     }
 
     private static int[][] ToRows(int[,] c) =>
