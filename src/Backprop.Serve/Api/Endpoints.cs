@@ -123,7 +123,7 @@ internal static class Endpoints
         var s = sessions.Find(id) ?? throw new SessionGone();
         var settings = TrainSettings.FromQuery(c.Request.Query);
         var problem = s.RequireProblem();
-        var job = new TrainingJob(problem.Spec, problem.Train ?? throw new BackpropException("this problem has no data to train on"), problem.Test, settings);
+        var job = new TrainingJob(problem.Spec, problem.Train ?? throw new BackpropException("this problem has no data to train on"), problem.Test, settings, s.Trained);
         var stop = CancellationTokenSource.CreateLinkedTokenSource(s.StartTraining(job), c.RequestAborted);
         c.Response.ContentType = "text/event-stream";
         c.Response.Headers.CacheControl = "no-cache";
@@ -149,7 +149,7 @@ internal static class Endpoints
             {
                 var trained = await work;
                 await s.Gate.WaitAsync(c.RequestAborted);
-                try { s.SetProblem(problem with { Spec = trained }); }
+                try { s.SetTrained(problem with { Spec = trained }, job); }
                 finally { s.Gate.Release(); }
                 end = "{}";
             }

@@ -30,6 +30,20 @@ internal sealed class Session(string id, DateTimeOffset now)
     /// <summary>The latest training run (finished or not), for the history download.</summary>
     public TrainingJob? Job { get; private set; }
 
+    /// <summary>
+    /// The epochs trained so far on the current problem's network (empty after a load, an upload or an edit): a
+    /// new run goes on counting from them.
+    /// </summary>
+    public IReadOnlyList<Backprop.Training.EpochReport> Trained { get; private set; } = [];
+
+    /// <summary>Makes the network <paramref name="job"/> trained current, keeping its epochs for the next run.</summary>
+    public string SetTrained(Problem problem, TrainingJob job)
+    {
+        string state = SetProblem(problem);
+        Trained = job.History;
+        return state;
+    }
+
     /// <summary>Makes <paramref name="problem"/> current once it traces without error; the previous one stays otherwise.</summary>
     public string SetProblem(Problem problem)
     {
@@ -37,6 +51,7 @@ internal sealed class Session(string id, DateTimeOffset now)
         var steps = StepTrace.Build(trace);
         string state = StateJson.Write(problem, trace, steps);
         (Problem, Trace, Steps, State) = (problem, trace, steps, state);
+        Trained = [];
         return state;
     }
 

@@ -29,11 +29,18 @@ internal sealed class TrainingJob
     private readonly Dataset _train, _test;
     private readonly TrainSettings _settings;
     private readonly List<EpochReport> _history = [];
+    private readonly int _firstEpoch;
+    private readonly bool _untilStopped;
     private long _version;
     private string? _latest;
 
-    public TrainingJob(NetworkSpec spec, Dataset train, Dataset? test, TrainSettings settings)
+    /// <summary>A run of <paramref name="spec"/> on <paramref name="train"/>; it goes on counting from the epochs <paramref name="earlier"/> runs trained it for.</summary>
+    public TrainingJob(NetworkSpec spec, Dataset train, Dataset? test, TrainSettings settings, IReadOnlyList<EpochReport>? earlier = null)
     {
+        _history.AddRange(earlier ?? []);
+        _firstEpoch = _history.Count == 0 ? 0 : _history[^1].Epoch;
+        _untilStopped = settings.UntilStopped;
+        if (settings.UntilStopped) settings = settings with { Epochs = Math.Max(1, Hosting.Limits.MaxEpochs - _firstEpoch) };
         _network = spec.Build<float>();
         if (_network.Inputs != train.FeatureCount)
             throw new BackpropException($"the network takes {_network.Inputs} inputs but {train.Name} has {train.FeatureCount} features");
@@ -62,10 +69,20 @@ internal sealed class TrainingJob
         var sinceSnapshot = Stopwatch.StartNew();
         try
         {
+            if (_firstEpoch == 0)
+            {
+                // Epoch 0: the untrained network, so that the curves start where training starts.
+                var train = Trainer<float>.Evaluate(_network, _train);
+                var test = Trainer<float>.Evaluate(_network, _test);
+                Publish(new EpochReport(0, train.Loss, train.Accuracy, test, 0, 0), done: false);
+            }
+            var epochClock = Stopwatch.StartNew();
             for (int e = 0; e < _settings.Epochs; e++)
             {
+                epochClock.Restart();
                 // Stopped (null): the trainer finished the batch at hand; the last complete epoch stands.
                 var report = _trainer.TrainEpoch(_train, _test, cancel) ?? throw new OperationCanceledException(cancel);
+                report = report with { Epoch = _firstEpoch + report.Epoch };
                 lock (_history) _history.Add(report);
                 bool last = e + 1 == _settings.Epochs;
                 if (last || sinceSnapshot.Elapsed >= SnapshotInterval)
@@ -73,12 +90,15 @@ internal sealed class TrainingJob
                     Publish(report, done: last);
                     sinceSnapshot.Restart();
                 }
+                // The pace: each epoch lasts at least Pace ms, so that the eye can follow the run.
+                var wait = TimeSpan.FromMilliseconds(_settings.Pace) - epochClock.Elapsed;
+                if (!last && wait > TimeSpan.Zero && cancel.WaitHandle.WaitOne(wait)) throw new OperationCanceledException(cancel);
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             // Stopped: the last complete epoch stands.
-            if (History is [.., var last]) Publish(last, done: true);
+            if (History is [.., var last] && last.Epoch > _firstEpoch) Publish(last, done: true);
         }
         return NetworkSpec.From(_network);
     }
@@ -121,12 +141,14 @@ internal sealed class TrainingJob
         var snapshot = new JsonObject
         {
             ["epoch"] = report.Epoch,
-            ["epochs"] = _settings.Epochs,
+            ["epochs"] = _untilStopped ? null : _firstEpoch + _settings.Epochs,
             ["done"] = done,
+            ["classification"] = _train.IsClassification,
             ["train_loss"] = Finite(report.TrainLoss),
-            ["train_accuracy"] = Finite(report.TrainAccuracy),
+            // Accuracy means something for classes only: a regression (an article's net) gets null.
+            ["train_accuracy"] = _train.IsClassification ? Finite(report.TrainAccuracy) : null,
             ["test_loss"] = Finite(report.Test?.Loss ?? double.NaN),
-            ["test_accuracy"] = Finite(report.Test?.Accuracy ?? double.NaN),
+            ["test_accuracy"] = _train.IsClassification ? Finite(report.Test?.Accuracy ?? double.NaN) : null,
             ["samples_per_second"] = Finite(report.SamplesPerSecond),
             ["grad_norms"] = norms,
         };
