@@ -148,7 +148,8 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
         Assert.True(await Attr(tab.Id("train-epoch"), "data-value") >= 1);
         Assert.True(await Attr(tab.Id("train-loss"), "data-value") > 0);
-        await Assertions.Expect(tab.Id("train-start")).ToBeEnabledAsync(new() { Timeout = 60_000 }); // the run ends by itself
+        await tab.Id("train-stop").ClickAsync(); // the run goes on until paused
+        await Assertions.Expect(tab.Id("train-start")).ToBeEnabledAsync(new() { Timeout = 60_000 });
         // The weights drawn live: one line per weight of 2-64-64-2, from the last snapshot.
         Assert.Equal(2 * 64 + 64 * 64 + 64 * 2, await Attr(tab.Id("train-weights"), "data-weights"));
         Assert.Equal(await Attr(tab.Id("train-epoch"), "data-value"), await Attr(tab.Id("train-weights"), "data-epoch"));

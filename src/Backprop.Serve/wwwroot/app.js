@@ -217,8 +217,29 @@ function renderStep() {
   // The loss step computes ∂E/∂Y: from there on the backward diagram, which draws it.
   drawDiagram(s.phase === 'backward' || s.phase === 'loss' ? 'backward' : 'forward');
   light(s);
+  follow();
   showGradients();
   saveUrl();
+}
+
+/** A diagram wider than its box scrolls (inside the box) to what the step lights: the diagram follows the walk. */
+function follow() {
+  const box = $('diagram');
+  if (box.scrollWidth <= box.clientWidth + 1) return;
+  const b = box.getBoundingClientRect();
+  let lo = Infinity, hi = -Infinity;
+  for (const el of box.querySelectorAll('.lit')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;
+    lo = Math.min(lo, r.left - b.left + box.scrollLeft);
+    hi = Math.max(hi, r.right - b.left + box.scrollLeft);
+  }
+  if (!Number.isFinite(lo)) return;
+  const width = box.clientWidth;
+  let left = box.scrollLeft;
+  if (hi - lo > width || lo < left) left = lo - 16;
+  else if (hi > left + width) left = hi - width + 16;
+  box.scrollTo({ left: Math.max(0, left), behavior: 'smooth' });
 }
 
 /** A weight's gradient shows in the tables once the backward pass has computed it, not before. */
