@@ -94,6 +94,7 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         Assert.Equal(await Attr(tab.Id("w-1-1-1"), "data-grad"), matrix);
         Assert.Equal(matrix, sum, 1e-15);
         Assert.Equal(matrix, await Attr(tab.Id("paths-total"), "data-value"), 1e-15);
+        await tab.Page.Locator("#inspect-panel").ScrollIntoViewIfNeededAsync();
         await Shot(tab, "inspect");
         Assert.Empty(tab.Problems);
     }

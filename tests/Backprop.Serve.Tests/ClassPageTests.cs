@@ -65,6 +65,12 @@ public sealed class ClassPageTests(BrowserFixture fixture) : IClassFixture<Brows
         Assert.Equal("half_sse", await tab.Id("loss-name").InputValueAsync());
         Assert.False(await tab.Id("layers").IsVisibleAsync()); // an article brings its own layers
         Assert.Contains("example=article1", tab.Page.Url, StringComparison.Ordinal);
+        // One colour per example: the batch table's swatches are the diagram's legend colours.
+        var colours = await tab.Page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('#batch .swatch')].map(s => getComputedStyle(s).backgroundColor)
+              .concat([...document.querySelectorAll('[data-testid=diagram] [data-legend] rect')].map(r => getComputedStyle(r).fill))
+            """);
+        Assert.Equal(["rgb(213, 94, 0)", "rgb(0, 158, 115)", "rgb(213, 94, 0)", "rgb(0, 158, 115)"], colours);
         await Shot(tab, "class-open");
         Assert.Empty(tab.Problems);
     }

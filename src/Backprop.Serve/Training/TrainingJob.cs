@@ -33,6 +33,7 @@ internal sealed class TrainingJob
     private readonly bool _untilStopped;
     private long _version;
     private string? _latest;
+    private string? _initial;
 
     /// <summary>A run of <paramref name="spec"/> on <paramref name="train"/>; it goes on counting from the epochs <paramref name="earlier"/> runs trained it for.</summary>
     public TrainingJob(NetworkSpec spec, Dataset train, Dataset? test, TrainSettings settings, IReadOnlyList<EpochReport>? earlier = null)
@@ -53,6 +54,9 @@ internal sealed class TrainingJob
 
     /// <summary>Grows by one with every snapshot.</summary>
     public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>The snapshot of epoch 0 (the untrained network), which the stream sends before any other; null for a run that goes on from an earlier one.</summary>
+    public string? Initial => Volatile.Read(ref _initial);
 
     /// <summary>The latest snapshot as JSON, or null before the first.</summary>
     public string? Latest => Volatile.Read(ref _latest);
@@ -75,6 +79,7 @@ internal sealed class TrainingJob
                 var train = Trainer<float>.Evaluate(_network, _train);
                 var test = Trainer<float>.Evaluate(_network, _test);
                 Publish(new EpochReport(0, train.Loss, train.Accuracy, test, 0, 0), done: false);
+                Volatile.Write(ref _initial, _latest);
             }
             var epochClock = Stopwatch.StartNew();
             for (int e = 0; e < _settings.Epochs; e++)
