@@ -113,6 +113,7 @@ public sealed class ClassPageTests(BrowserFixture fixture) : IClassFixture<Brows
         double large = await SmallestDiagramText(tab);
         Assert.True(large > backward && large >= 15, $"large mode: smallest text {large:F2} px against {backward:F2} px");
         Assert.Contains("large=1", tab.Page.Url, StringComparison.Ordinal);
+        Assert.True(await Overflow(tab) <= 0, "large mode scrolls the page sideways");
         await Shot(tab, "class-large");
     }
 
@@ -327,6 +328,32 @@ public sealed class ClassPageTests(BrowserFixture fixture) : IClassFixture<Brows
         Assert.True(Index("Layer 2, step 5") < Index("Layer 1, step 1"), string.Join("\n", titles));
         Assert.Equal(-1, Index("Layer 1, step 4"));
         Assert.True(await tab.Page.Locator("#weights .grad").First.IsVisibleAsync());
+        Assert.Empty(tab.Problems);
+    }
+
+    [Fact]
+    public async Task Inspect_marks_the_hovered_weight_counts_its_paths_and_edits_in_view()
+    {
+        await using var tab = await Open("?example=article1&view=inspect");
+        await tab.Id("w-1-1-1").HoverAsync();
+        await Assertions.Expect(tab.Id("w-1-1-1")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("hovered"));
+        await Assertions.Expect(tab.Page.Locator("#inspect-summary")).ToContainTextAsync("2 paths from the loss");
+        // Numbers for reading: four significant digits (the exact value in data-value and the tooltip).
+        string total = await tab.Id("paths-total").InnerTextAsync();
+        Assert.True(total.Length <= 9, $"paths-total shows '{total}'");
+        Assert.Equal(await Attr(tab.Id("paths-total"), "data-value"), Number(await tab.Id("paths-total").GetAttributeAsync("title")));
+        await using (var one = await Open("?example=article2-1-1&view=inspect")) // batch 1: one path to its weight
+        {
+            await one.Id("w-1-1-1").HoverAsync();
+            await Assertions.Expect(one.Page.Locator("#inspect-summary")).ToContainTextAsync("; 1 path from the loss");
+            await Assertions.Expect(one.Page.Locator("#paths .sum")).ToContainTextAsync("Σ over all 1 path =");
+        }
+        // Clicking a weight in Inspect opens an editor that is on screen.
+        await tab.Id("w-2-1-1").Locator("rect").ClickAsync(); // its label (the arrows' middle is the background)
+        Assert.True(await tab.Id("edit-value").IsVisibleAsync());
+        await tab.Id("edit-value").FillAsync("0.25");
+        await tab.Id("edit-value").PressAsync("Enter");
+        await Assertions.Expect(tab.Id("w-2-1-1")).ToHaveAttributeAsync("data-value", "0.25");
         Assert.Empty(tab.Problems);
     }
 

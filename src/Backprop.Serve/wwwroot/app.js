@@ -254,7 +254,7 @@ function showGradients() {
     if (before) hidden++;
   }
   $('grads-note').textContent = hidden > 0
-    ? 'Each value\'s gradient appears below it once the backward pass has computed it.'
+    ? 'Each value\'s gradient appears below it once the backward pass has computed it (in Inspect, always).'
     : 'Values, with each gradient ∂E/∂w below in blue.';
 }
 

@@ -25,7 +25,7 @@ export function swatch(b) {
 }
 
 /** Singular or plural: plural(1, 'path') is '1 path', plural(2, 'path') '2 paths'. */
-export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+export const plural = (n, word) => `${n} ${word}${String(n) === '1' ? '' : 's'}`; // n may be a string (a path count can pass 2⁵³)
 
 /**
  * A table of a matrix (its first maxRows rows) in a box of its own that scrolls sideways when the matrix is
