@@ -300,6 +300,7 @@ function drawDiagram(kind) {
 function scaleSvg(box) {
   const svg = box.querySelector('svg');
   if (!svg || !svg.viewBox.baseVal || svg.viewBox.baseVal.width === 0) return;
+  trimSvg(svg, box);
   const { width, height } = svg.viewBox.baseVal;
   let smallest = Infinity;
   for (const t of svg.querySelectorAll('[font-size]')) smallest = Math.min(smallest, parseFloat(t.getAttribute('font-size')) || Infinity);
@@ -309,6 +310,24 @@ function scaleSvg(box) {
   const scale = Math.max(least, Math.min(room, least * 1.6));
   svg.style.width = `${Math.round(width * scale)}px`; // CSSOM, allowed by the CSP
   svg.style.height = `${Math.round(height * scale)}px`;
+}
+
+/**
+ * The page's copy of an engine SVG loses its heading (the two lines at its top, shown as the caption above it
+ * instead) and its margins: the view box is cut to what is drawn, so that the diagram's scale goes to the
+ * drawing. Downloads keep the engine's SVG as it is.
+ */
+function trimSvg(svg, box) {
+  if (svg.dataset.trimmed) return;
+  svg.dataset.trimmed = 'true';
+  const top = svg.querySelector(':scope > g');
+  if (!top) return;
+  const heading = [...top.children].filter((el) => el.tagName === 'text' && Number(el.getAttribute('y')) < 50).slice(0, 2);
+  const caption = box.previousElementSibling?.classList.contains('diagram-caption') ? box.previousElementSibling : null;
+  if (caption) caption.textContent = heading.map((t) => t.textContent.trim().replace(/[.:]$/, '')).join('. ') + '.';
+  for (const t of heading) t.remove();
+  const b = top.getBBox();
+  if (b.width > 0 && b.height > 0) svg.setAttribute('viewBox', `${b.x - 6} ${b.y - 6} ${b.width + 12} ${b.height + 12}`);
 }
 
 /** Lights what the step reads and writes; the rest of the diagram fades. */
