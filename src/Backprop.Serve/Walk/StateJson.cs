@@ -108,6 +108,13 @@ internal static class StateJson
                 });
                 continue;
             }
+            if (s.Phase == StepTrace.Backward && s.Note is { } note && note.StartsWith("Step 5: rinse and repeat with layer ", StringComparison.Ordinal))
+            {
+                // Step 3 of a layer above the first: step 4 comes next here, then step 5.
+                string below = note["Step 5: rinse and repeat with layer ".Length..].TrimEnd('.');
+                page.Add(s with { Note = $"Next, step 4 turns it into the Δ of layer {below} (through that layer's non-linearity, if it has one), and step 5 repeats the steps with layer {below}." });
+                continue;
+            }
             page.Add(s);
         }
         return page;
