@@ -253,6 +253,34 @@ public sealed class ClassPageTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task A_small_uploaded_csv_travels_in_the_link_with_its_settings_and_edits()
+    {
+        await using var tab = await Open("?example=article1");
+        await tab.Id("upload").SetInputFilesAsync(new FilePayload { Name = "small.csv", MimeType = "text/csv", Buffer = "x,y,label\n0.1,0.2,0\n0.3,0.4,1\n0.5,0.1,0\n0.9,0.8,1\n0.2,0.7,1\n"u8.ToArray() });
+        await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync("small.csv: layers 2-64-64-2");
+        await tab.Id("layers").FillAsync("4");
+        await tab.Id("layers").PressAsync("Enter");
+        await tab.Id("layers").BlurAsync();
+        await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync("small.csv: layers 2-4-2");
+        await tab.Id("activation").SelectOptionAsync("tanh");
+        await Assertions.Expect(tab.Id("activation")).ToHaveValueAsync("tanh");
+        await tab.Page.WaitForFunctionAsync("() => location.search.includes('activation=tanh')");
+        await tab.Id("w-1-1-1").Locator("rect").ClickAsync();
+        await tab.Id("edit-value").FillAsync("-1.25");
+        await tab.Id("edit-value").PressAsync("Enter");
+        await Assertions.Expect(tab.Id("w-1-1-1")).ToHaveAttributeAsync("data-value", "-1.25");
+        string loss = (await tab.Id("loss").GetAttributeAsync("data-value"))!;
+        Assert.Contains("csv=", tab.Page.Url, StringComparison.Ordinal);
+        await using var shared = await Open(new Uri(tab.Page.Url).Query);
+        await Assertions.Expect(shared.Page.Locator("#shape")).ToContainTextAsync("small.csv: layers 2-4-2");
+        Assert.Equal("upload", await shared.Id("example").InputValueAsync());
+        Assert.Equal("tanh", await shared.Id("activation").InputValueAsync());
+        Assert.Equal("-1.25", await shared.Id("w-1-1-1").GetAttributeAsync("data-value"));
+        Assert.Equal(loss, await shared.Id("loss").GetAttributeAsync("data-value"));
+        Assert.Empty(shared.Problems);
+    }
+
+    [Fact]
     public async Task Embed_shows_one_view_without_the_page_around_it()
     {
         await using var tab = await Open("?example=article1&embed=1");
