@@ -52,6 +52,9 @@ public sealed class ClassPageTests(BrowserFixture fixture) : IClassFixture<Brows
         }
         """);
 
+    /// <summary>The boundary's cells: blue and vermillion mixed with 70 % white, as RGBA.</summary>
+    private static readonly string[] PaleClassColours = ["179,213,232,255", "242,207,179,255"];
+
     private static async Task<double> Epoch(Tab tab) => await Attr(tab.Id("train-epoch"), "data-value");
 
     [Fact]
@@ -64,6 +67,7 @@ public sealed class ClassPageTests(BrowserFixture fixture) : IClassFixture<Brows
         Assert.Equal("sigmoid", await tab.Id("activation").InputValueAsync());
         Assert.Equal("half_sse", await tab.Id("loss-name").InputValueAsync());
         Assert.False(await tab.Id("layers").IsVisibleAsync()); // an article brings its own layers
+        Assert.False(await tab.Page.Locator("#edit-hint").IsVisibleAsync());
         Assert.Contains("example=article1", tab.Page.Url, StringComparison.Ordinal);
         // One colour per example: the batch table's swatches are the diagram's legend colours.
         var colours = await tab.Page.EvaluateAsync<string[]>("""
@@ -134,6 +138,10 @@ public sealed class ClassPageTests(BrowserFixture fixture) : IClassFixture<Brows
         await tab.Id("train-stop").ClickAsync();
         await Assertions.Expect(tab.Id("train-start")).ToBeEnabledAsync();
         double paused = await Epoch(tab);
+        // The decision boundary is cleared and drawn whole at each snapshot: after many, a cell is still exactly
+        // one class's pale colour (painting over without clearing would have darkened it).
+        var corner = await tab.Page.EvaluateAsync<int[]>("() => [...document.querySelector('[data-testid=train-boundary]').getContext('2d').getImageData(1, 1, 1, 1).data]");
+        Assert.Contains($"{corner[0]},{corner[1]},{corner[2]},{corner[3]}", PaleClassColours);
         Assert.True(paused >= later);
         await tab.Page.WaitForTimeoutAsync(400);
         Assert.Equal(paused, await Epoch(tab)); // paused means paused
@@ -191,6 +199,7 @@ public sealed class ClassPageTests(BrowserFixture fixture) : IClassFixture<Brows
     public async Task A_reloaded_url_reproduces_an_edited_state()
     {
         await using var tab = await Open("?example=article1&view=edit");
+        Assert.True(await tab.Page.Locator("#edit-hint").IsVisibleAsync()); // Edit does not look like Walk
         await tab.Id("w-1-1-1").ClickAsync();
         await tab.Id("edit-value").FillAsync("0.9");
         await tab.Id("edit-value").PressAsync("Enter");
