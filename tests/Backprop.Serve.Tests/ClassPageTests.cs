@@ -258,6 +258,14 @@ public sealed class ClassPageTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync("two.csv");
         Assert.Equal("cross_entropy", await tab.Id("loss-name").InputValueAsync());
         Assert.Equal("relu", await tab.Id("activation").InputValueAsync());
+        string uploadLoss = (await tab.Id("loss").GetAttributeAsync("data-value"))!;
+        // Away to article1 and back: the upload comes back with its own settings, not the article's.
+        await tab.Id("example").SelectOptionAsync("article1");
+        await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync("article1");
+        await tab.Id("example").SelectOptionAsync("upload");
+        await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync("two.csv: layers 2-64-64-2");
+        Assert.Equal("relu", await tab.Id("activation").InputValueAsync());
+        Assert.Equal(uploadLoss, await tab.Id("loss").GetAttributeAsync("data-value"));
         Assert.Empty(tab.Problems);
     }
 

@@ -59,6 +59,7 @@ async function load(source, edits = [], want = {}) {
   else if (source.kind === 'network') data = await call('network', post(source.body));
   else data = await call('load', post({ example: source.name }));
   page.source = source;
+  if (source.kind === 'csv' || source.kind === 'network') page.upload = source; // with the settings it now has
   page.initial = data;
   const changes = [];
   if (want.activation && data.activation && want.activation !== data.activation) changes.push({ activation: want.activation });
@@ -74,6 +75,12 @@ async function chooseExample() {
   page.step = 0;
   page.selected = null;
   const name = $('example').value;
+  if (name === 'upload' && page.upload) {
+    // Back to the upload: with its own settings, not those of the example shown before.
+    if (page.upload.kind === 'csv') setSettings(page.upload);
+    await load(page.upload);
+    return;
+  }
   if (isDataSet(name)) setSettings(DEFAULTS);
   await load(sourceFor(name));
 }
