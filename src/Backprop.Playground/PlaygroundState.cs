@@ -26,6 +26,7 @@ public sealed class PlaygroundState
     private IReadOnlyList<TraceStep> _steps = [];
     private string? _state;
     private TrainingJob? _job;
+    private IReadOnlyList<Backprop.Training.EpochReport> _trained = [];
 
     /// <summary>The articles' example names (<c>GET examples</c>).</summary>
     public static string Examples() => new JsonArray([.. Explain.Examples.Names.Select(n => (JsonNode?)n)]).ToJsonString();
@@ -88,12 +89,13 @@ public sealed class PlaygroundState
     }
 
     /// <summary>
-    /// <c>GET train?optimizer=..&amp;lr=..&amp;batch=..&amp;epochs=..&amp;seed=..</c>: a new run on the current
+    /// <c>GET train?optimizer=..&amp;lr=..&amp;batch=..&amp;epochs=..&amp;seed=..&amp;pace=..</c>: a new run on the current
     /// problem (which it copies), to be driven by the caller; bad settings throw before anything starts.
     /// </summary>
     public TrainingJob StartTraining(string query)
     {
-        var job = new TrainingJob(RequireProblem(), TrainSettings.FromQuery(Query.Parse(query)));
+        // A second run on a trained network goes on counting from the epochs it was trained for.
+        var job = new TrainingJob(RequireProblem(), TrainSettings.FromQuery(Query.Parse(query)), _trained);
         _job = job;
         return job;
     }
@@ -103,6 +105,7 @@ public sealed class PlaygroundState
     {
         ArgumentNullException.ThrowIfNull(job);
         SetProblem(job.Problem with { Spec = job.Trained() });
+        _trained = job.History;
     }
 
     /// <summary><c>GET download/{file}</c>: network.json, diagram.svg, report.html or history.csv.</summary>
@@ -126,6 +129,7 @@ public sealed class PlaygroundState
         var steps = StepTrace.Build(trace);
         string state = StateJson.Write(problem, trace, steps);
         (_problem, _trace, _steps, _state) = (problem, trace, steps, state);
+        _trained = []; // a load, an upload or an edit: a new network, whose epochs start at 0
         return state;
     }
 

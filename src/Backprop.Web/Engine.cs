@@ -86,7 +86,10 @@ internal static partial class Engine
         }
     }
 
-    /// <summary>Trains for one slice: <c>{"over": bool, "snapshot": the latest snapshot if it is new, else null}</c>.</summary>
+    /// <summary>
+    /// Trains for one slice: <c>{"over": bool, "wait": ms until the pace allows the next epoch, "snapshot": the
+    /// latest snapshot if it is new, else null}</c>.
+    /// </summary>
     private static string Step()
     {
         var job = _job ?? throw new BackpropException("no training run: start one first");
@@ -97,7 +100,8 @@ internal static partial class Engine
             _sent = job.Version;
             snapshot = latest;
         }
-        return $"{{\"over\":{(over ? "true" : "false")},\"snapshot\":{snapshot}}}";
+        int wait = (int)Math.Ceiling(job.Wait.TotalMilliseconds);
+        return $"{{\"over\":{(over ? "true" : "false")},\"wait\":{wait},\"snapshot\":{snapshot}}}";
     }
 
     private static string Error(int status, string message) =>

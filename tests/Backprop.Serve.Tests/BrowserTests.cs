@@ -110,6 +110,7 @@ public abstract class BrowserTests(IPageHost fixture)
         Assert.Equal(await Attr(tab.Id("w-1-1-1"), "data-grad"), matrix);
         Assert.Equal(matrix, sum, 1e-15);
         Assert.Equal(matrix, await Attr(tab.Id("paths-total"), "data-value"), 1e-15);
+        await tab.Page.Locator("#inspect-panel").ScrollIntoViewIfNeededAsync();
         await Shot(tab, "inspect");
         Assert.Empty(tab.Problems);
     }
@@ -164,9 +165,8 @@ public abstract class BrowserTests(IPageHost fixture)
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
         Assert.True(await Attr(tab.Id("train-epoch"), "data-value") >= 1);
         Assert.True(await Attr(tab.Id("train-loss"), "data-value") > 0);
-        // The browser's engine may still be at it: stop (a press on a button disabled meanwhile does nothing).
-        await tab.Page.EvaluateAsync("() => document.querySelector('[data-testid=train-stop]').click()");
-        await Assertions.Expect(tab.Id("train-start")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await tab.Id("train-stop").ClickAsync(); // the run goes on until paused
+        await Assertions.Expect(tab.Id("train-start")).ToBeEnabledAsync(new() { Timeout = 60_000 });
         // The weights drawn live: one line per weight of 2-64-64-2, from the last snapshot.
         Assert.Equal(2 * 64 + 64 * 64 + 64 * 2, await Attr(tab.Id("train-weights"), "data-weights"));
         Assert.Equal(await Attr(tab.Id("train-epoch"), "data-value"), await Attr(tab.Id("train-weights"), "data-epoch"));

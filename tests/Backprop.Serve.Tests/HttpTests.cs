@@ -207,6 +207,79 @@ public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Equal(201, history.Trim().Split('\n').Length);
     }
 
+    private static List<JsonElement> Snapshots(string stream) =>
+        [.. stream.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Where(e => e.StartsWith("data: {\"epoch", StringComparison.Ordinal)).Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement)];
+
+    [Fact]
+    public async Task A_run_starts_at_epoch_0_a_second_run_goes_on_counting_and_epochs_0_runs_until_stopped()
+    {
+        string id = await NewSession();
+        (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"xor\", \"layers\": \"8\", \"activation\": \"tanh\"}"))).EnsureSuccessStatusCode();
+        var first = Snapshots(await _http.GetStringAsync($"api/s/{id}/train?epochs=3"));
+        Assert.Equal(0, first[0].GetProperty("epoch").GetInt32()); // the untrained network: the curves start at epoch 0
+        Assert.True(first[0].GetProperty("train_loss").GetDouble() > 0);
+        Assert.Equal(3, first[^1].GetProperty("epoch").GetInt32());
+        var second = Snapshots(await _http.GetStringAsync($"api/s/{id}/train?epochs=2"));
+        Assert.All(second, s => Assert.True(s.GetProperty("epoch").GetInt32() > 3));
+        Assert.Equal(5, second[^1].GetProperty("epoch").GetInt32());
+        Assert.Equal(6, (await _http.GetStringAsync($"api/s/{id}/download/history.csv")).Trim().Split('\n').Length);
+
+        // epochs=0: until stopped, at a pace of 20 ms an epoch.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var response = await _http.GetAsync($"api/s/{id}/train?epochs=0&pace=20", HttpCompletionOption.ResponseHeadersRead))
+        {
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            await Task.Delay(600);
+            (await _http.PostAsync($"api/s/{id}/train/stop", null)).EnsureSuccessStatusCode();
+            var run = Snapshots(await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+            int last = run[^1].GetProperty("epoch").GetInt32();
+            Assert.True(last > 6, $"ran to epoch {last}");
+            Assert.True(last - 5 <= clock.ElapsedMilliseconds / 20 + 1, $"{last - 5} epochs in {clock.ElapsedMilliseconds} ms at 20 ms an epoch");
+            Assert.True(run[^1].GetProperty("done").GetBoolean());
+            Assert.Equal(JsonValueKind.Null, run[^1].GetProperty("epochs").ValueKind);
+        }
+        // A new load starts counting again from 0; a regression has no accuracy.
+        (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"article1\"}"))).EnsureSuccessStatusCode();
+        var article = Snapshots(await _http.GetStringAsync($"api/s/{id}/train?epochs=1"));
+        Assert.Equal(0, article[0].GetProperty("epoch").GetInt32());
+        Assert.Equal(JsonValueKind.Null, article[^1].GetProperty("train_accuracy").ValueKind);
+        Assert.False(article[^1].GetProperty("classification").GetBoolean());
+        var refused = await _http.GetAsync($"api/s/{id}/train?pace=5000");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Several_edits_in_one_request_equal_the_same_edits_one_by_one()
+    {
+        string one = await NewSession(), all = await NewSession();
+        foreach (string id in new[] { one, all })
+            (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"article1\"}"))).EnsureSuccessStatusCode();
+        (await _http.PostAsync($"api/s/{one}/edit", Json("{\"loss\": \"sse\"}"))).EnsureSuccessStatusCode();
+        (await _http.PostAsync($"api/s/{one}/edit", Json("{\"target\": \"W\", \"layer\": 1, \"row\": 1, \"col\": 1, \"value\": 0.9}"))).EnsureSuccessStatusCode();
+        var sequential = await _http.PostAsync($"api/s/{one}/edit", Json("{\"target\": \"X\", \"row\": 2, \"col\": 1, \"value\": -0.5}"));
+        var batched = await _http.PostAsync($"api/s/{all}/edit", Json("{\"edits\": [{\"loss\": \"sse\"}, {\"target\": \"W\", \"layer\": 1, \"row\": 1, \"col\": 1, \"value\": 0.9}, {\"target\": \"X\", \"row\": 2, \"col\": 1, \"value\": -0.5}]}"));
+        Assert.Equal(await sequential.Content.ReadAsStringAsync(), await batched.Content.ReadAsStringAsync());
+        var bad = await _http.PostAsync($"api/s/{all}/edit", Json("{\"edits\": [{\"target\": \"W\", \"layer\": 9, \"row\": 1, \"col\": 1, \"value\": 1}]}"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("layer 9", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_walk_takes_layer_2s_five_steps_before_layer_1s()
+    {
+        string id = await NewSession();
+        var response = await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"article1\"}"));
+        var titles = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("steps").EnumerateArray()
+            .Select(s => s.GetProperty("title").GetString()!).ToList();
+        int At(string start) => titles.FindIndex(t => t.StartsWith(start, StringComparison.Ordinal));
+        string all = string.Join(" | ", titles);
+        Assert.True(At("Layer 2, step 1") < At("Layer 2, step 2") && At("Layer 2, step 2") < At("Layer 2, step 3"), all);
+        Assert.True(At("Layer 2, step 3") < At("Layer 2, step 4") && At("Layer 2, step 4") < At("Layer 2, step 5"), all);
+        Assert.True(At("Layer 2, step 5") < At("Layer 1, step 1") && At("Layer 1, step 3") == titles.Count - 1, all);
+        Assert.Equal(-1, At("Layer 1, step 4"));
+        Assert.Equal(13, titles.Count);
+    }
+
     private const int TrainingJobGrid = Playground.Training.TrainingJob.Grid;
 
     [Fact]
@@ -320,6 +393,15 @@ public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<Ser
         {
             var shown = byStep[k].GetProperty("matrices").EnumerateArray().ToList();
             var expected = explain[k].GetProperty("matrices").EnumerateArray().ToList();
+            if (byStep[k].GetProperty("equation").GetString()!.Contains("= σ(", StringComparison.Ordinal))
+            {
+                // H = σ(L): the page shows the L it reads first, the one the step before computed.
+                Assert.Equal(expected.Count + 1, shown.Count);
+                var l = explain[k - 1].GetProperty("matrices").EnumerateArray().Last();
+                Assert.Equal(l.GetProperty("symbol").GetString(), shown[0].GetProperty("symbol").GetString());
+                Assert.Equal(Numbers(l.GetProperty("values")), Numbers(state.GetProperty("matrices").GetProperty(shown[0].GetProperty("values").GetString()!)));
+                shown.RemoveAt(0);
+            }
             Assert.Equal(expected.Count, shown.Count);
             for (int m = 0; m < shown.Count; m++)
             {

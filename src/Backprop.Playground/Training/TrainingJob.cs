@@ -33,15 +33,23 @@ public sealed class TrainingJob
     private readonly TrainSettings _settings;
     private readonly List<EpochReport> _history = [];
     private readonly Stopwatch _sinceSnapshot = new();
+    private readonly int _firstEpoch;
+    private readonly bool _untilStopped;
     private int _epoch;
     private bool _over;
     private long _version;
     private string? _latest;
+    private string? _initial;
 
-    internal TrainingJob(Problem problem, TrainSettings settings)
+    /// <summary>A run on <paramref name="problem"/>; it goes on counting from the epochs <paramref name="earlier"/> runs trained its network for.</summary>
+    internal TrainingJob(Problem problem, TrainSettings settings, IReadOnlyList<EpochReport>? earlier = null)
     {
         Problem = problem;
         var train = problem.Train ?? throw new BackpropException("this problem has no data to train on");
+        _history.AddRange(earlier ?? []);
+        _firstEpoch = _history.Count == 0 ? 0 : _history[^1].Epoch;
+        _untilStopped = settings.UntilStopped;
+        if (settings.UntilStopped) settings = settings with { Epochs = Math.Max(1, Limits.MaxEpochs - _firstEpoch) };
         _network = problem.Spec.Build<float>();
         if (_network.Inputs != train.FeatureCount)
             throw new BackpropException($"the network takes {_network.Inputs} inputs but {train.Name} has {train.FeatureCount} features");
@@ -58,8 +66,14 @@ public sealed class TrainingJob
     /// <summary>Grows by one with every snapshot.</summary>
     public long Version => Interlocked.Read(ref _version);
 
+    /// <summary>The snapshot of epoch 0 (the untrained network), which the stream sends before any other; null for a run that goes on from an earlier one.</summary>
+    public string? Initial => Volatile.Read(ref _initial);
+
     /// <summary>The latest snapshot as JSON, or null before the first.</summary>
     public string? Latest => Volatile.Read(ref _latest);
+
+    /// <summary>After a <see cref="RunFor"/> slice that the pace ended: how long until the next epoch is due (else zero).</summary>
+    public TimeSpan Wait { get; private set; }
 
     /// <summary>True once every epoch ran or the run was stopped.</summary>
     public bool IsOver => Volatile.Read(ref _over);
@@ -84,13 +98,27 @@ public sealed class TrainingJob
     public bool RunFor(TimeSpan budget, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
+        Wait = TimeSpan.Zero;
         if (!_sinceSnapshot.IsRunning) _sinceSnapshot.Start();
         try
         {
+            if (_epoch == 0 && _firstEpoch == 0 && Initial is null)
+            {
+                // Epoch 0: the untrained network, so that the curves start where training starts.
+                var train = Trainer<float>.Evaluate(_network, _train);
+                var test = Trainer<float>.Evaluate(_network, _test);
+                Publish(new EpochReport(0, train.Loss, train.Accuracy, test, 0, 0), done: false);
+                Volatile.Write(ref _initial, _latest);
+                // A slice ends here, so that its caller sends epoch 0 before any later snapshot replaces it.
+                if (budget != Timeout.InfiniteTimeSpan) return false;
+            }
+            var epochClock = new Stopwatch();
             while (!IsOver)
             {
+                epochClock.Restart();
                 // Stopped (null): the trainer finished the batch at hand; the last complete epoch stands.
                 var report = _trainer.TrainEpoch(_train, _test, cancel) ?? throw new OperationCanceledException(cancel);
+                report = report with { Epoch = _firstEpoch + report.Epoch };
                 lock (_history) _history.Add(report);
                 bool last = ++_epoch == _settings.Epochs;
                 if (last || _sinceSnapshot.Elapsed >= SnapshotInterval)
@@ -98,8 +126,24 @@ public sealed class TrainingJob
                     Publish(report, done: last);
                     _sinceSnapshot.Restart();
                 }
-                if (last) Volatile.Write(ref _over, true);
-                else if (budget != Timeout.InfiniteTimeSpan && clock.Elapsed >= budget) return false;
+                if (last)
+                {
+                    Volatile.Write(ref _over, true);
+                    break;
+                }
+                // The pace: each epoch lasts at least Pace ms, so that the eye can follow the run. A thread waits;
+                // a slice (the browser's worker) ends here and says when the next epoch is due.
+                var wait = TimeSpan.FromMilliseconds(_settings.Pace) - epochClock.Elapsed;
+                if (wait > TimeSpan.Zero)
+                {
+                    if (budget != Timeout.InfiniteTimeSpan)
+                    {
+                        Wait = wait;
+                        return false;
+                    }
+                    if (cancel.WaitHandle.WaitOne(wait)) throw new OperationCanceledException(cancel);
+                }
+                if (budget != Timeout.InfiniteTimeSpan && clock.Elapsed >= budget) return false;
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -114,7 +158,8 @@ public sealed class TrainingJob
     {
         if (IsOver) return;
         Volatile.Write(ref _over, true);
-        if (History is [.., var last]) Publish(last, done: true);
+        // The last complete epoch of this run stands (none yet: the curves end where they are).
+        if (History is [.., var last] && last.Epoch > _firstEpoch) Publish(last, done: true);
     }
 
     /// <summary>The network as trained so far.</summary>
@@ -158,12 +203,14 @@ public sealed class TrainingJob
         var snapshot = new JsonObject
         {
             ["epoch"] = report.Epoch,
-            ["epochs"] = _settings.Epochs,
+            ["epochs"] = _untilStopped ? null : _firstEpoch + _settings.Epochs,
             ["done"] = done,
+            ["classification"] = _train.IsClassification,
             ["train_loss"] = Finite(report.TrainLoss),
-            ["train_accuracy"] = Finite(report.TrainAccuracy),
+            // Accuracy means something for classes only: a regression (an article's net) gets null.
+            ["train_accuracy"] = _train.IsClassification ? Finite(report.TrainAccuracy) : null,
             ["test_loss"] = Finite(report.Test?.Loss ?? double.NaN),
-            ["test_accuracy"] = Finite(report.Test?.Accuracy ?? double.NaN),
+            ["test_accuracy"] = _train.IsClassification ? Finite(report.Test?.Accuracy ?? double.NaN) : null,
             ["samples_per_second"] = Finite(report.SamplesPerSecond),
             ["grad_norms"] = norms,
         };

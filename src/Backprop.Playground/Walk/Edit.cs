@@ -5,13 +5,26 @@ namespace Backprop.Playground.Walk;
 /// <summary>
 /// One change from the Edit view: a value (<see cref="Target"/> W, B, X or T at 1-based
 /// <see cref="Layer"/>, <see cref="Row"/>, <see cref="Col"/>, as <c>explain --weight L:i:j</c> counts), or
-/// the activation of every hidden layer, or the loss.
+/// the activation of every hidden layer, or the loss; or <see cref="Edits"/>, several of these in turn (a link
+/// that reopens an edited network sends them all at once).
 /// </summary>
-internal sealed record Edit(string? Target, int Layer, int Row, int Col, double? Value, string? Activation, string? Loss)
+internal sealed record Edit(string? Target, int Layer, int Row, int Col, double? Value, string? Activation, string? Loss, IReadOnlyList<Edit>? Edits = null)
 {
+    /// <summary>Most changes in one request.</summary>
+    public const int MaxEdits = 25_000;
+
     /// <summary>Applies this change to <paramref name="p"/> (a copy the caller owns) and returns it.</summary>
     public Problem ApplyTo(Problem p)
     {
+        if (Edits is { } edits)
+        {
+            if (edits.Count > MaxEdits) throw new BackpropException($"{edits.Count} edits in one request; at most {MaxEdits}");
+            foreach (var e in edits)
+            {
+                if (e.Edits is not null) throw new BackpropException("edits cannot nest");
+                p = e.ApplyTo(p);
+            }
+        }
         if (Activation is { } activation)
         {
             if (Array.IndexOf(NetworkSpec.ActivationTypes, activation) < 0)

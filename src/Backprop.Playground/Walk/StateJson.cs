@@ -28,16 +28,8 @@ internal static class StateJson
             w.WriteString("loss_name", trace.LossName);
             w.WriteNumber("batch", trace.Batch);
             w.WriteStartArray("steps");
-            foreach (var s in steps)
-            {
+            foreach (var s in PageSteps(trace, steps))
                 WriteStep(w, s.Phase, s.Title, s.Equation, s.Note, s.Matrices, s.Check, matrices);
-                // The first article's step 5 gets a press of its own: the gradient just passed down starts the layer below.
-                if (s.Phase == StepTrace.Backward && s.Matrices is [.., { Key: ['d', 'H', ..] key } m] && int.TryParse(key[2..], out int k))
-                {
-                    WriteStep(w, StepTrace.Backward, $"Layer {k + 1}, step 5: rinse and repeat with layer {k}", new Equation().Grad("H", k).Op("→").Fn($"layer {k}"),
-                        $"The gradient arriving at layer {k} from above; its backward steps start from it.", [m], null, matrices);
-                }
-            }
             w.WriteEndArray();
             // Each matrix once, by its trace key: the steps name them.
             w.WriteStartObject("matrices");
@@ -80,6 +72,52 @@ internal static class StateJson
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+
+    /// <summary>
+    /// The steps in the order of the first article: the forward pass (each activation with the L it reads), the
+    /// loss, then for each layer from the top its five backward steps: 1 weights, 2 biases, 3 the layer below,
+    /// 4 through the non-linearity of the layer below (the engine counts it as that layer's), and 5 "rinse and
+    /// repeat" with its own press; then the next layer down.
+    /// </summary>
+    internal static List<TraceStep> PageSteps(Trace trace, IReadOnlyList<TraceStep> steps)
+    {
+        int top = trace.Stages.Count;
+        var page = new List<TraceStep>(steps.Count + top);
+        foreach (var s in steps)
+        {
+            if (s.Phase == StepTrace.Forward && s.Matrices is [{ Key: ['H', ..] hKey }] && int.TryParse(hKey[1..], out int f))
+            {
+                // H = σ(L): show the L it reads beside the H it writes.
+                var stage = trace.Stages[f - 1];
+                page.Add(s with { Matrices = [new TraceMatrix($"L{f}", $"L{Notation.Sup(f)}", stage.L), .. s.Matrices] });
+                continue;
+            }
+            if (s.Phase == StepTrace.Backward && s.Matrices is [.., { Key: ['D', ..] dKey } delta] && int.TryParse(dKey[1..], out int k) && k < top)
+            {
+                // Δᵏ of a layer below the top: step 4 of layer k + 1, then its step 5 passes Δᵏ down to layer k.
+                string sk = Notation.Sup(k);
+                string what = trace.Stages[k - 1].Activation is { } activation
+                    ? $"through the non-linearity of layer {k} ({activation})"
+                    : $"Δ{sk}, the accumulated gradient at L{sk} (layer {k} has no non-linearity)";
+                page.Add(s with { Title = $"Layer {k + 1}, step 4: {what}" });
+                page.Add(new TraceStep(StepTrace.Backward, $"Layer {k + 1}, step 5: rinse and repeat with layer {k}",
+                    new Equation().Sym("Δ", k).Op("→").Fn($"layer {k}"), [delta], null)
+                {
+                    Note = $"Δ{sk} is to layer {k} what Δ{Notation.Sup(k + 1)} was to layer {k + 1}: its steps 1 to 3 start from it.",
+                });
+                continue;
+            }
+            if (s.Phase == StepTrace.Backward && s.Note is { } note && note.StartsWith("Step 5: rinse and repeat with layer ", StringComparison.Ordinal))
+            {
+                // Step 3 of a layer above the first: step 4 comes next here, then step 5.
+                string below = note["Step 5: rinse and repeat with layer ".Length..].TrimEnd('.');
+                page.Add(s with { Note = $"Next, step 4 turns it into the Δ of layer {below} (through that layer's non-linearity, if it has one), and step 5 repeats the steps with layer {below}." });
+                continue;
+            }
+            page.Add(s);
+        }
+        return page;
     }
 
     private static void WriteStep(Utf8JsonWriter w, string phase, string title, Equation equation, string? note,

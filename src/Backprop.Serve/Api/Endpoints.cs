@@ -79,6 +79,13 @@ internal static class Endpoints
             while (true)
             {
                 bool finished = work.IsCompleted;
+                if (sent == 0 && job.Initial is { } initial)
+                {
+                    // Epoch 0 always reaches the page (the curves start there), however quickly the next follows.
+                    sent = 1;
+                    await c.Response.WriteAsync($"data: {initial}\n\n", c.RequestAborted);
+                    await c.Response.Body.FlushAsync(c.RequestAborted);
+                }
                 if (job.Version != sent && job.Latest is { } snapshot)
                 {
                     sent = job.Version;

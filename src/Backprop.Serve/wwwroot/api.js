@@ -27,3 +27,6 @@ export const post = (body, type = 'application/json') => ({
   headers: { 'Content-Type': type },
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
+
+/** Asks the tab's run to stop after its current batch (the run then sends its last snapshot and ends). */
+export const stopTraining = () => call('train/stop', post({}));

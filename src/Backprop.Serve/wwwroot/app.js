@@ -1,13 +1,26 @@
-// The playground page: Walk, Inspect, Edit (this file) and Train (train.js). It draws what the API answers
-// and never computes a gradient itself.
+// The playground page: Walk, Inspect, Edit (this file) and Train (train.js). It draws what the engine answers
+// (through api.js only) and never computes a gradient itself. The address bar mirrors the whole state (see
+// saveUrl): reloading or sharing it reproduces what is shown.
 import { api, call, openSession, post, sessionUrl } from './api.js';
-import { exact, exampleColour, matrixTable, short, sub, sup } from './format.js';
-import { initTrain } from './train.js';
+import { exact, exampleColour, matrixTable, plural, short, sub, sup, swatch } from './format.js';
+import { abortTraining, hasHistory, initTrain, resetTraining } from './train.js';
 
 const $ = (id) => document.getElementById(id);
 const DATASETS = ['xor', 'circles', 'spirals', 'blobs'];
-const BATCH_ROWS = 16; // rows of the batch table (the steps show every row)
-const page = { data: null, step: 0, selected: null, view: 'walk', timer: null, svgKind: null };
+const VIEWS = ['walk', 'inspect', 'edit', 'train'];
+/** The settings every data set and CSV upload starts with (those of `backprop train`); an article brings its own. */
+const DEFAULTS = { layers: '64-64', activation: 'relu', loss: 'cross_entropy' };
+const FIRST = 'article1';
+const BATCH_ROWS = 16; // rows of the batch table and of each step's matrices
+/** The link holds every changed value up to this many (and this long an address); past it, the page says so. */
+export const URL_MAX_VALUES = 256, URL_MAX_LENGTH = 8000, URL_MAX_CSV = 2000;
+/** The smallest text of the diagram on screen, in CSS pixels (and in large mode). */
+const DIAGRAM_TEXT = 12.5, DIAGRAM_TEXT_LARGE = 16;
+
+const page = {
+  data: null, initial: null, step: 0, selected: null, view: 'walk', timer: null, svgKind: null,
+  source: null, upload: null, large: false, embed: false, opener: null,
+};
 
 export function showError(message) { $('error').textContent = message; }
 const clearError = () => { $('error').textContent = ''; };
@@ -24,29 +37,91 @@ export async function guarded(action) {
 
 // ---- loading ------------------------------------------------------------------------------------
 
-async function load() {
-  const example = $('example').value;
-  const body = { example };
-  if (DATASETS.includes(example)) Object.assign(body, { layers: $('layers').value, activation: $('activation').value, loss: $('loss-select').value });
-  render(await call('load', post(body)));
+const isDataSet = (name) => DATASETS.includes(name);
+const settings = () => ({ layers: $('layers').value.trim(), activation: $('activation').value, loss: $('loss-select').value });
+
+/** Where the current problem comes from: an article, a data set with its settings, or an upload. */
+function sourceFor(name) {
+  if (name === 'upload' && page.upload) return { ...page.upload, ...(page.upload.kind === 'csv' ? settings() : {}) };
+  if (isDataSet(name)) return { kind: 'dataset', name, ...settings() };
+  return { kind: 'example', name };
+}
+
+/**
+ * Builds the problem of `source` afresh (epoch 0, the starting weights) and shows it; then, for a link, the
+ * activation and loss it names (where they differ from the problem's own) and its changed values, in one edit.
+ */
+async function load(source, edits = [], want = {}) {
+  abortTraining();
+  let data;
+  if (source.kind === 'dataset') data = await call('load', post({ example: source.name, layers: source.layers, activation: source.activation, loss: source.loss }));
+  else if (source.kind === 'csv') data = await call(`data?${new URLSearchParams({ name: source.name, layers: source.layers, activation: source.activation, loss: source.loss })}`, post(source.text, 'text/csv'));
+  else if (source.kind === 'network') data = await call('network', post(source.body));
+  else data = await call('load', post({ example: source.name }));
+  page.source = source;
+  if (source.kind === 'csv' || source.kind === 'network') page.upload = source; // with the settings it now has
+  page.initial = data;
+  const changes = [];
+  if (want.activation && data.activation && want.activation !== data.activation) changes.push({ activation: want.activation });
+  if (want.loss && want.loss !== data.loss_name) changes.push({ loss: want.loss });
+  changes.push(...edits);
+  if (changes.length > 0) data = await call('edit', post({ edits: changes }));
+  resetTraining();
+  render(data);
+}
+
+/** The example select changed: that example with its own settings (a data set starts from the defaults). */
+async function chooseExample() {
+  page.step = 0;
+  page.selected = null;
+  const name = $('example').value;
+  if (name === 'upload' && page.upload) {
+    // Back to the upload: with its own settings, not those of the example shown before.
+    if (page.upload.kind === 'csv') setSettings(page.upload);
+    await load(page.upload);
+    return;
+  }
+  if (isDataSet(name)) setSettings(DEFAULTS);
+  await load(sourceFor(name));
+}
+
+function setSettings(s) {
+  $('layers').value = s.layers;
+  $('activation').value = s.activation;
+  $('loss-select').value = s.loss;
+}
+
+/** The activation or the loss changed: a data set or CSV gets a fresh network, an article or network keeps its weights. */
+async function changeSetting(body) {
+  const kind = page.source?.kind;
+  if (kind === 'dataset' || kind === 'csv') { await load(sourceFor($('example').value)); return; }
+  resetTraining();
+  render(await call('edit', post(body)));
 }
 
 /** Shows a new state of the problem: every number, then the current step. */
 export function render(data) {
   page.data = data;
-  page.step = Math.min(page.step, data.steps.length - 1);
+  page.step = Math.max(0, Math.min(page.step, data.steps.length - 1));
   page.svgKind = null;
   $('loss').textContent = short(data.loss);
   $('loss').dataset.value = exact(data.loss);
   $('shape').textContent = `${data.name}: layers ${data.sizes.join('-')}, batch ${data.batch}`;
-  if (data.activation) $('activation').value = data.activation;
-  $('loss').title = data.loss_name;
+  // The header shows this problem's own settings.
+  $('activation').disabled = !data.activation;
+  $('activation').value = data.activation ?? 'identity';
+  $('activation').title = data.activation ? '' : 'this network has no activation';
   $('loss-select').value = data.loss_name;
+  $('loss').title = `${data.loss_name}: the loss of the batch shown${['sse', 'half_sse'].includes(data.loss_name) ? ', summed over its examples' : ''}`;
+  const kind = page.source?.kind;
+  $('layers-label').hidden = !(kind === 'dataset' || kind === 'csv');
+  if (!$('layers-label').hidden) $('layers').value = data.sizes.slice(1, -1).join('-');
   renderBatch();
   renderWeights();
   renderStep();
-  for (const [id, file] of [['dl-network', 'network.json'], ['dl-svg', 'diagram.svg'], ['dl-report', 'report.html'], ['dl-history', 'history.csv']])
+  for (const [id, file] of [['dl-network', 'network.json'], ['dl-report', 'report.html'], ['dl-history', 'history.csv']])
     $(id).href = sessionUrl(`download/${file}`);
+  markSelected();
   if (page.selected && page.view === 'inspect') inspect(page.selected);
 }
 
@@ -55,15 +130,15 @@ function renderBatch() {
   const table = $('batch');
   table.replaceChildren();
   const head = table.createTHead().insertRow();
-  head.insertCell().textContent = '';
+  head.insertCell().textContent = 'example';
   x[0].forEach((_, j) => { head.insertCell().textContent = `x${sub(j + 1)}`; });
   t[0].forEach((_, j) => { head.insertCell().textContent = `t${sub(j + 1)}`; });
   const body = table.createTBody();
   x.slice(0, BATCH_ROWS).forEach((row, b) => {
     const tr = body.insertRow();
     const label = tr.insertCell();
-    label.textContent = `#${b + 1}`;
-    label.style.color = exampleColour(b, x.length); // CSSOM, allowed by the CSP (no style attribute in the markup)
+    label.className = 'example';
+    label.append(swatch(b), `${b + 1}`);
     row.forEach((v, j) => tr.insertCell().append(cellButton({ target: 'X', layer: 0, row: b + 1, col: j + 1 }, v, null)));
     t[b].forEach((v, j) => tr.insertCell().append(cellButton({ target: 'T', layer: 0, row: b + 1, col: j + 1 }, v, null)));
   });
@@ -76,6 +151,7 @@ function cellButton(ref, value, grad) {
   button.type = 'button';
   button.className = 'cell';
   button.dataset.ref = refKey(ref);
+  button.dataset.key = refKey(ref);
   button.dataset.value = exact(value);
   button.title = `${refName(ref)} = ${exact(value)}` + (grad === null ? '' : `, gradient ${exact(grad)}`);
   button.append(short(value));
@@ -86,7 +162,7 @@ function cellButton(ref, value, grad) {
     g.textContent = short(grad);
     button.append(g);
   }
-  button.addEventListener('click', () => select(ref, true));
+  button.addEventListener('click', () => select(ref, true, button));
   if (ref.target === 'W' || ref.target === 'B') {
     button.addEventListener('mouseenter', () => hover(ref));
     button.addEventListener('focus', () => hover(ref));
@@ -108,9 +184,10 @@ function renderWeights() {
   page.data.layers.forEach((layer, k) => {
     const L = k + 1;
     const fold = document.createElement('details');
+    fold.dataset.layer = String(L);
     fold.open = layer.weights.length * layer.weights[0].length <= 256;
     const summary = document.createElement('summary');
-    summary.textContent = `W${sup(L)} and B${sup(L)} (${layer.weights.length}×${layer.weights[0].length}): values, gradients below`;
+    summary.textContent = `W${sup(L)} and B${sup(L)} (${layer.weights.length}×${layer.weights[0].length})`;
     fold.append(summary);
     fold.append(matrixTable(null, layer.weights, (i, j, td, v) => {
       const b = cellButton({ target: 'W', layer: L, row: i + 1, col: j + 1 }, v, layer.weights_grad[i][j]);
@@ -144,9 +221,48 @@ function renderStep() {
   });
   $('check').textContent = s.check ? `${s.check.passed ? '✔' : '✘'} ${s.check.identity}: largest difference ${short(s.check.max_error)} (rounding allows ${short(s.check.tolerance)})` : '';
   $('check').className = s.check && !s.check.passed ? 'check-bad' : 'check-ok';
-  drawDiagram(s.phase === 'backward' ? 'backward' : 'forward');
+  // The loss step computes ∂E/∂Y: from there on the backward diagram, which draws it.
+  drawDiagram(s.phase === 'backward' || s.phase === 'loss' ? 'backward' : 'forward');
   light(s);
+  follow();
+  showGradients();
   saveUrl();
+}
+
+/** A diagram wider than its box scrolls (inside the box) to what the step lights: the diagram follows the walk. */
+function follow() {
+  const box = $('diagram');
+  if (box.scrollWidth <= box.clientWidth + 1) return;
+  const b = box.getBoundingClientRect();
+  let lo = Infinity, hi = -Infinity;
+  for (const el of box.querySelectorAll('.lit')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;
+    lo = Math.min(lo, r.left - b.left + box.scrollLeft);
+    hi = Math.max(hi, r.right - b.left + box.scrollLeft);
+  }
+  if (!Number.isFinite(lo)) return;
+  const width = box.clientWidth;
+  let left = box.scrollLeft;
+  if (hi - lo > width || lo < left) left = lo - 16;
+  else if (hi > left + width) left = hi - width + 16;
+  box.scrollTo({ left: Math.max(0, left), behavior: 'smooth' });
+}
+
+/** A weight's gradient shows in the tables once the backward pass has computed it, not before. */
+function showGradients() {
+  const { steps } = page.data;
+  let hidden = 0;
+  for (const fold of document.querySelectorAll('#weights details')) {
+    const key = `dW${fold.dataset.layer}`;
+    const at = steps.findIndex((s) => s.matrices.some((m) => m.key === key));
+    const before = at >= 0 && page.step < at;
+    fold.classList.toggle('no-grads', before);
+    if (before) hidden++;
+  }
+  $('grads-note').textContent = hidden > 0
+    ? 'Each value\'s gradient appears below it once the backward pass has computed it (in Inspect, always).'
+    : 'Values, with each gradient ∂E/∂w below in blue.';
 }
 
 function drawDiagram(kind) {
@@ -162,15 +278,17 @@ function drawDiagram(kind) {
     const [key, i, j] = el.dataset.edge.split(':');
     const ref = { target: 'W', layer: Number(key.slice(1)), row: Number(i) + 1, col: Number(j) + 1 };
     const layer = page.data.layers[ref.layer - 1];
+    el.dataset.key = refKey(ref);
     el.dataset.value = exact(layer.weights[ref.row - 1][ref.col - 1]);
     el.dataset.grad = exact(layer.weights_grad[ref.row - 1][ref.col - 1]);
     el.setAttribute('tabindex', '0');
     el.setAttribute('role', 'button');
     el.setAttribute('aria-label', `${refName(ref)} = ${el.dataset.value}, gradient ${el.dataset.grad}`);
     if (drawn) el.dataset.testid = `w-${ref.layer}-${ref.row}-${ref.col}`;
-    el.addEventListener('click', () => select(ref, true));
-    el.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(ref, true); } });
+    el.addEventListener('click', () => select(ref, true, el));
+    el.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(ref, true, el); } });
     el.addEventListener('mouseenter', () => hover(ref));
+    el.addEventListener('mouseleave', () => markHovered(null));
     el.addEventListener('focus', () => hover(ref));
   }
   // Where the diagram draws blocks instead of single weights, the weight tables carry the test hooks.
@@ -178,6 +296,45 @@ function drawDiagram(kind) {
     if (drawn) delete b.dataset.testid;
     else b.dataset.testid = `w-${b.dataset.weight}`;
   }
+  scaleSvg(box);
+  markSelected();
+}
+
+/**
+ * Sizes an engine SVG so that its smallest text is at least DIAGRAM_TEXT pixels on screen (larger in large
+ * mode), filling its box's width when that is larger still; a diagram wider than its box scrolls in the box.
+ */
+function scaleSvg(box) {
+  const svg = box.querySelector('svg');
+  if (!svg || !svg.viewBox.baseVal || svg.viewBox.baseVal.width === 0) return;
+  trimSvg(svg, box);
+  const { width, height } = svg.viewBox.baseVal;
+  let smallest = Infinity;
+  for (const t of svg.querySelectorAll('[font-size]')) smallest = Math.min(smallest, parseFloat(t.getAttribute('font-size')) || Infinity);
+  if (!Number.isFinite(smallest)) smallest = 12;
+  const least = (page.large ? DIAGRAM_TEXT_LARGE : DIAGRAM_TEXT) / smallest;
+  const room = box.clientWidth > 0 ? Math.min((box.clientWidth - 2) / width, (window.innerHeight * 0.8) / height) : 0;
+  const scale = Math.max(least, Math.min(room, least * 1.6));
+  svg.style.width = `${Math.round(width * scale)}px`; // CSSOM, allowed by the CSP
+  svg.style.height = `${Math.round(height * scale)}px`;
+}
+
+/**
+ * The page's copy of an engine SVG loses its heading (the two lines at its top, shown as the caption above it
+ * instead) and its margins: the view box is cut to what is drawn, so that the diagram's scale goes to the
+ * drawing. Downloads keep the engine's SVG as it is.
+ */
+function trimSvg(svg, box) {
+  if (svg.dataset.trimmed) return;
+  svg.dataset.trimmed = 'true';
+  const top = svg.querySelector(':scope > g');
+  if (!top) return;
+  const heading = [...top.children].filter((el) => el.tagName === 'text' && Number(el.getAttribute('y')) < 50).slice(0, 2);
+  const caption = box.previousElementSibling?.classList.contains('diagram-caption') ? box.previousElementSibling : null;
+  if (caption) caption.textContent = heading.map((t) => t.textContent.trim().replace(/[.:]$/, '')).join('. ') + '.';
+  for (const t of heading) t.remove();
+  const b = top.getBBox();
+  if (b.width > 0 && b.height > 0) svg.setAttribute('viewBox', `${b.x - 6} ${b.y - 6} ${b.width + 12} ${b.height + 12}`);
 }
 
 /** Lights what the step reads and writes; the rest of the diagram fades. */
@@ -188,7 +345,7 @@ function light(step) {
   for (const el of svg.querySelectorAll('[data-ref]')) el.classList.toggle('lit', keys.has(el.dataset.ref.split(':')[0]));
   for (const el of svg.querySelectorAll('[data-edge]')) {
     const key = el.dataset.edge.split(':')[0];
-    el.classList.toggle('lit', keys.has(key) || keys.has(`d${key}`) || (key === 'Y' && keys.has('Y')));
+    el.classList.toggle('lit', keys.has(key) || keys.has(`d${key}`) || (key === 'Y' && (keys.has('Y') || keys.has('dY'))));
   }
 }
 
@@ -202,10 +359,10 @@ function togglePlay() {
   if (page.timer) {
     clearInterval(page.timer);
     page.timer = null;
-    $('play').textContent = 'play';
+    $('play').textContent = '▶ play';
     return;
   }
-  $('play').textContent = 'pause';
+  $('play').textContent = '❚❚ pause';
   page.timer = setInterval(() => {
     if (page.step >= page.data.steps.length - 1) togglePlay();
     else go(page.step + 1);
@@ -215,21 +372,46 @@ function togglePlay() {
 // ---- inspect and edit ---------------------------------------------------------------------------
 
 function hover(ref) {
+  markHovered(ref);
   if (page.view === 'inspect') inspect(ref);
 }
 
-function select(ref, edit) {
-  page.selected = ref;
+/** The weight under the pointer (or focused) is marked in the diagram and the tables. */
+function markHovered(ref) {
+  for (const el of document.querySelectorAll('.hovered')) el.classList.remove('hovered');
+  if (ref) for (const el of document.querySelectorAll(`[data-key="${refKey(ref)}"]`)) el.classList.add('hovered');
+}
+
+function markSelected() {
   for (const el of document.querySelectorAll('.selected')) el.classList.remove('selected');
-  for (const el of document.querySelectorAll(`[data-ref="${refKey(ref)}"]`)) el.classList.add('selected');
+  if (page.selected) for (const el of document.querySelectorAll(`[data-key="${refKey(page.selected)}"]`)) el.classList.add('selected');
+}
+
+function select(ref, edit, opener = null) {
+  page.selected = ref;
+  markSelected();
   if (page.view === 'inspect') inspect(ref);
+  saveUrl();
   if (!edit) return;
+  page.opener = opener ? { key: refKey(ref), where: opener.closest('[id]')?.id ?? null } : null;
   $('edit-box').hidden = false;
   $('edit-name').textContent = refName(ref);
   $('edit-value').value = currentValue(ref);
   $('edit-value').focus();
   $('edit-value').select();
-  saveUrl();
+}
+
+/** Closes the editor and gives the focus back to the value it edits (redrawn or not), else to the step controls. */
+function closeEditor() {
+  $('edit-box').hidden = true;
+  const o = page.opener;
+  page.opener = null;
+  let target = null;
+  if (o) {
+    const area = o.where ? $(o.where)?.closest('#diagram, #weights, #batch, main') : null;
+    target = (area ?? document).querySelector(`[data-key="${o.key}"]`) ?? document.querySelector(`[data-key="${o.key}"]`);
+  }
+  (target ?? $('step-next')).focus();
 }
 
 function currentValue(r) {
@@ -246,8 +428,10 @@ async function commitEdit() {
   if (!ref) return;
   if (text === '' || !Number.isFinite(value)) { showError(`'${text}' is not a number`); return; }
   await guarded(async () => {
-    render(await call('edit', post({ target: ref.target, layer: ref.layer, row: ref.row, col: ref.col, value })));
-    $('edit-box').hidden = true;
+    const data = await call('edit', post({ target: ref.target, layer: ref.layer, row: ref.row, col: ref.col, value }));
+    resetTraining();
+    render(data);
+    closeEditor();
   });
 }
 
@@ -260,7 +444,7 @@ async function inspect(ref) {
   try { p = await call(`paths?${query}`); } catch (e) { showError(e.message); return; }
   if (ticket !== inspecting) return;
   $('inspect-name').textContent = p.target;
-  $('inspect-summary').textContent = `value ${currentValue(ref)}, gradient ∂E/∂${p.target} = ${exact(p.matrix_value)}; ${p.count} paths from the loss${p.complete ? '' : `, the ${p.listed.length} largest listed`}.`;
+  $('inspect-summary').textContent = `value ${short(Number(currentValue(ref)))}, gradient ∂E/∂${p.target} = ${short(p.matrix_value)}; ${plural(p.count, 'path')} from the loss${p.complete ? '' : `, the ${p.listed.length} largest listed`}.`;
   // Each example's share: its paths added up (exact when every path is listed).
   const parts = new Map();
   for (const path of p.listed) parts.set(path.example, (parts.get(path.example) ?? 0) + path.product);
@@ -270,129 +454,280 @@ async function inspect(ref) {
   for (const [example, part] of parts) {
     const tr = table.insertRow();
     const name = tr.insertCell();
-    name.textContent = `example ${example}`;
-    name.style.color = exampleColour(example - 1, page.data.batch);
-    tr.insertCell().textContent = short(part);
+    name.className = 'example';
+    name.append(swatch(example - 1), `example ${example}`);
+    const value = tr.insertCell();
+    value.textContent = short(part);
+    value.title = exact(part);
   }
   const list = document.createElement('ol');
   for (const path of p.listed) {
     const li = document.createElement('li');
-    li.textContent = `${path.factors.map((f) => `${f.symbol} (${short(f.value)})`).join(' · ')} = `;
+    li.append(swatch(path.example - 1), `${path.factors.map((f) => `${f.symbol} (${short(f.value)})`).join(' · ')} = `);
     const product = document.createElement('span');
     product.dataset.testid = 'path-product';
     product.dataset.value = exact(path.product);
     product.textContent = short(path.product);
+    product.title = exact(path.product);
     li.append(product);
-    li.style.color = exampleColour(path.example - 1, page.data.batch);
     list.append(li);
   }
   const sum = document.createElement('p');
   sum.className = 'sum';
-  sum.append(`Σ over ${p.complete ? 'all' : 'all'} paths = `);
+  sum.append(`Σ over ${p.complete ? 'all' : 'the'} ${plural(p.count, 'path')} = `);
   const total = document.createElement('span');
   total.dataset.testid = 'paths-total';
   total.dataset.value = exact(p.total);
-  total.textContent = exact(p.total);
+  total.textContent = short(p.total);
+  total.title = exact(p.total);
   const matrix = document.createElement('span');
   matrix.dataset.testid = 'paths-matrix';
   matrix.dataset.value = exact(p.matrix_value);
-  matrix.textContent = exact(p.matrix_value);
-  sum.append(total, '   beside the matrix gradient ', matrix);
+  matrix.textContent = short(p.matrix_value);
+  matrix.title = exact(p.matrix_value);
+  sum.append(total, ', beside the matrix gradient ', matrix);
   $('paths').replaceChildren(list, sum);
   $('paths-diagram').innerHTML = p.svg;
+  scaleSvg($('paths-diagram'));
 }
 
-// ---- URL, keys, views ---------------------------------------------------------------------------
+// ---- the address bar: the whole state ------------------------------------------------------------
 
+/** Every value (W, B, X, T) that differs from the problem as loaded: edits and training alike. */
+function changedValues() {
+  const out = [];
+  const now = page.data, was = page.initial;
+  if (!now || !was || now.layers.length !== was.layers.length) return out;
+  now.layers.forEach((l, k) => {
+    const w = was.layers[k];
+    l.weights.forEach((row, i) => row.forEach((v, j) => { if (v !== w.weights[i]?.[j]) out.push(`W${k + 1}.${i + 1}.${j + 1}:${exact(v)}`); }));
+    l.bias.forEach((v, j) => { if (v !== w.bias[j]) out.push(`B${k + 1}.${j + 1}:${exact(v)}`); });
+  });
+  for (const [key, m, n] of [['X', now.x, was.x], ['T', now.t, was.t]])
+    m.forEach((row, i) => row.forEach((v, j) => { if (v !== n[i]?.[j]) out.push(`${key}${i + 1}.${j + 1}:${exact(v)}`); }));
+  return out;
+}
+
+/** The edits a link's `e=` names, as the edit request takes them. */
+function parseEdits(text) {
+  if (!text) return [];
+  return text.split(',').map((item) => {
+    const m = /^([WBXT])(\d+)\.(\d+)(?:\.(\d+))?:(.+)$/.exec(item);
+    if (!m) throw new Error(`the link's edit '${item}' is not of the form W1.1.1:0.5, B1.2:0.1, X1.2:0.3 or T1.1:1`);
+    const value = Number(m[5]);
+    if (!Number.isFinite(value)) throw new Error(`the link's edit '${item}': '${m[5]}' is not a number`);
+    const [a, b, c] = [Number(m[2]), Number(m[3]), Number(m[4])];
+    if (m[1] === 'W') return { target: 'W', layer: a, row: b, col: c, value };
+    if (m[1] === 'B') return { target: 'B', layer: a, row: 1, col: b, value };
+    return { target: m[1], layer: 0, row: a, col: b, value };
+  });
+}
+
+const enc = (v) => encodeURIComponent(v).replace(/%3A/gi, ':').replace(/%2C/gi, ',');
+
+/** Writes the whole state to the address bar (replaceState); says so where the link cannot hold all of it. */
 function saveUrl() {
-  const q = new URLSearchParams({ example: $('example').value, step: String(page.step + 1), view: page.view });
-  if (DATASETS.includes($('example').value)) { q.set('layers', $('layers').value); q.set('activation', $('activation').value); }
-  if (page.selected?.target === 'W') q.set('weight', `${page.selected.layer}:${page.selected.row}:${page.selected.col}`);
-  history.replaceState(null, '', `?${q}`);
+  if (!page.data || !page.source) return;
+  const q = [];
+  const add = (k, v) => q.push(`${k}=${enc(v)}`);
+  const src = page.source;
+  const notes = [];
+  if (src.kind === 'network') {
+    add('example', FIRST);
+    notes.push('an uploaded network is not in the link: it opens on article1');
+  } else if (src.kind === 'csv') {
+    if (src.text.length <= URL_MAX_CSV) { add('example', 'upload'); add('name', src.name); add('csv', src.text); } else {
+      add('example', FIRST);
+      notes.push(`the uploaded CSV (${src.text.length.toLocaleString('en')} characters, more than ${URL_MAX_CSV.toLocaleString('en')}) is not in the link`);
+    }
+  } else add('example', src.name);
+  if (src.kind === 'dataset' || src.kind === 'csv') add('layers', $('layers').value);
+  if (page.data.activation) add('activation', page.data.activation);
+  add('loss', page.data.loss_name);
+  add('step', String(page.step + 1));
+  add('view', page.view);
+  if (page.selected?.target === 'W') add('weight', `${page.selected.layer}:${page.selected.row}:${page.selected.col}`);
+  if (page.large) add('large', '1');
+  if (page.embed) add('embed', '1');
+  if (src.kind !== 'network' && !(src.kind === 'csv' && src.text.length > URL_MAX_CSV)) {
+    const changed = changedValues();
+    const edits = changed.join(',');
+    if (changed.length > URL_MAX_VALUES || edits.length > URL_MAX_LENGTH)
+      notes.push(`the ${changed.length.toLocaleString('en')} changed values are not in the link (it holds at most ${URL_MAX_VALUES}): it opens on the starting weights`);
+    else if (changed.length > 0) add('e', edits);
+  }
+  history.replaceState(null, '', `?${q.join('&')}`);
+  $('link-note').textContent = notes.length ? `Link: ${notes.join('; ')}.` : '';
+  $('link-note').title = $('link-note').textContent;
 }
 
 function setView(view) {
   page.view = view;
   $('main').className = `view-${view}`;
-  for (const b of document.querySelectorAll('nav.views [data-view]')) b.classList.toggle('active', b.dataset.view === view);
-  if (page.data) saveUrl();
+  document.documentElement.dataset.view = view;
+  for (const b of document.querySelectorAll('.views [data-view]')) {
+    b.classList.toggle('active', b.dataset.view === view);
+    b.setAttribute('aria-pressed', String(b.dataset.view === view));
+  }
+  if (view === 'inspect' && page.selected && page.data) inspect(page.selected);
+  requestAnimationFrame(() => scaleSvg($('diagram')));
+  saveUrl();
+}
+
+function setLarge(on) {
+  page.large = on;
+  document.documentElement.classList.toggle('large', on);
+  $('large').setAttribute('aria-pressed', String(on));
+  requestAnimationFrame(() => { scaleSvg($('diagram')); scaleSvg($('paths-diagram')); });
+  saveUrl();
+}
+
+async function copyLink() {
+  const button = $('copy-link');
+  try {
+    await navigator.clipboard.writeText(location.href);
+    button.textContent = 'link copied ✓';
+  } catch {
+    button.textContent = 'copy failed: copy the address bar';
+  }
+  clearTimeout(copyLink.timer);
+  copyLink.timer = setTimeout(() => { button.textContent = 'copy link'; }, 2500);
+}
+
+/** The SVG download gives the diagram shown now (forward or backward). */
+function downloadSvg(e) {
+  if (!page.data) { e.preventDefault(); return; }
+  const text = page.svgKind === 'backward' ? page.data.svg_backward : page.data.svg_forward;
+  const link = $('dl-svg');
+  link.download = `${page.data.name}-${page.svgKind ?? 'forward'}.svg`;
+  link.href = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
 function wire() {
-  $('example').addEventListener('change', () => { page.step = 0; page.selected = null; guarded(load); });
-  $('layers').addEventListener('change', () => { if (DATASETS.includes($('example').value)) guarded(load); });
-  $('activation').addEventListener('change', () => guarded(async () => {
-    if (DATASETS.includes($('example').value)) await load();
-    else render(await call('edit', post({ activation: $('activation').value })));
-  }));
-  $('loss-select').addEventListener('change', () => guarded(async () => {
-    if (DATASETS.includes($('example').value)) await load();
-    else render(await call('edit', post({ loss: $('loss-select').value })));
-  }));
+  $('example').addEventListener('change', () => guarded(chooseExample));
+  $('layers').addEventListener('change', () => guarded(async () => { if (['dataset', 'csv'].includes(page.source?.kind)) await load(sourceFor($('example').value)); }));
+  $('activation').addEventListener('change', () => guarded(() => changeSetting({ activation: $('activation').value })));
+  $('loss-select').addEventListener('change', () => guarded(() => changeSetting({ loss: $('loss-select').value })));
   $('step-next').addEventListener('click', () => go(page.step + 1));
   $('step-prev').addEventListener('click', () => go(page.step - 1));
   $('step-reset').addEventListener('click', () => go(0));
   $('play').addEventListener('click', togglePlay);
   $('edit-value').addEventListener('keydown', (e) => {
     if (e.key === 'Enter') { e.preventDefault(); commitEdit(); }
-    if (e.key === 'Escape') $('edit-box').hidden = true;
+    if (e.key === 'Escape') { e.preventDefault(); closeEditor(); }
   });
   document.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (page.view === 'train') return; // the steps are not on screen there
     if (e.key === 'ArrowRight') go(page.step + 1);
     else if (e.key === 'ArrowLeft') go(page.step - 1);
     else if (e.key === 'Home') go(0);
     else return;
     e.preventDefault();
   });
-  for (const b of document.querySelectorAll('nav.views [data-view]')) b.addEventListener('click', () => setView(b.dataset.view));
-  $('large').addEventListener('click', () => document.documentElement.classList.toggle('large'));
-  $('copy-link').addEventListener('click', () => guarded(() => navigator.clipboard.writeText(location.href)));
+  for (const b of document.querySelectorAll('.views [data-view]')) b.addEventListener('click', () => setView(b.dataset.view));
+  $('large').addEventListener('click', () => setLarge(!page.large));
+  $('copy-link').addEventListener('click', copyLink);
+  $('dl-svg').addEventListener('click', downloadSvg);
+  $('dl-history').addEventListener('click', (e) => {
+    if (hasHistory()) return;
+    e.preventDefault();
+    showError('history.csv: nothing trained yet: start training in the Train view first');
+  });
+  window.addEventListener('resize', () => scaleSvg($('diagram')));
   $('upload').addEventListener('change', () => guarded(async () => {
     const file = $('upload').files[0];
     $('upload').value = '';
     if (!file) return;
-    const q = new URLSearchParams({ name: file.name, layers: $('layers').value, activation: $('activation').value, loss: $('loss-select').value });
     page.step = 0;
-    render(await call(`data?${q}`, post(await file.text(), 'text/csv')));
+    setSettings(DEFAULTS); // an upload starts from the data sets' settings, whatever was shown before
+    await loadUpload({ kind: 'csv', name: file.name, text: await file.text(), ...DEFAULTS });
   }));
   for (const id of ['upload-network', 'upload-inputs', 'upload-targets'])
     $(id).addEventListener('change', () => guarded(uploadNetwork));
 }
 
+/** Loads an upload; it becomes the select's "uploaded" entry only once the engine took it. */
+async function loadUpload(source, edits = []) {
+  await load(source, edits);
+  page.upload = source;
+  const option = document.createElement('option');
+  option.value = 'upload';
+  option.textContent = `upload: ${source.name}`;
+  $('uploaded').replaceChildren(option);
+  $('example').value = 'upload';
+  saveUrl();
+}
+
 async function uploadNetwork() {
   const files = ['upload-network', 'upload-inputs', 'upload-targets'].map((id) => $(id).files[0]);
   if (files.some((f) => !f)) return; // waits for all three
-  // The network travels as bytes (JSON, ONNX or safetensors; the server tells them apart by content).
+  // The network travels as bytes (JSON, ONNX or safetensors; the engine tells them apart by content).
   const [bytes, inputs, targets] = await Promise.all([files[0].arrayBuffer(), files[1].text(), files[2].text()]);
   let binary = '';
   const view = new Uint8Array(bytes);
   for (let i = 0; i < view.length; i += 0x8000) binary += String.fromCharCode(...view.subarray(i, i + 0x8000));
   page.step = 0;
-  render(await call('network', post({ network_base64: btoa(binary), network_name: files[0].name, inputs, targets })));
+  await loadUpload({ kind: 'network', name: files[0].name, body: { network_base64: btoa(binary), network_name: files[0].name, inputs, targets } });
+}
+
+/** Reads the link: every piece of state it holds, checked; what it names wrongly is said, not dropped silently. */
+async function restore(q) {
+  const problems = [];
+  let name = q.get('example') ?? FIRST;
+  const known = [...$('example').querySelectorAll('option')].map((o) => o.value).filter((v) => v !== 'upload');
+  const linked = { layers: q.get('layers') ?? DEFAULTS.layers, activation: q.get('activation') ?? DEFAULTS.activation, loss: q.get('loss') ?? DEFAULTS.loss };
+  let source;
+  if (name === 'upload' && q.get('csv') !== null) {
+    setSettings(linked);
+    source = { kind: 'csv', name: q.get('name') ?? 'upload.csv', text: q.get('csv'), ...linked };
+  } else {
+    if (!known.includes(name)) {
+      problems.push(`unknown example '${name}' (expected one of: ${known.join(', ')}): showing ${FIRST}`);
+      name = FIRST;
+    }
+    $('example').value = name;
+    if (isDataSet(name)) setSettings(linked);
+    source = sourceFor(name);
+  }
+  let edits = [];
+  try { edits = parseEdits(q.get('e')); } catch (e) { problems.push(e.message); }
+  page.step = Math.max(0, Number(q.get('step') ?? 1) - 1) || 0;
+  if (source.kind === 'csv') await loadUpload(source, edits);
+  else await load(source, edits, source.kind === 'example' ? { activation: q.get('activation'), loss: q.get('loss') } : {});
+  const w = q.get('weight')?.split(':').map(Number);
+  if (w?.length === 3 && w.every(Number.isInteger)) select({ target: 'W', layer: w[0], row: w[1], col: w[2] }, false);
+  return problems;
 }
 
 async function start() {
   wire();
+  const q = new URLSearchParams(location.search);
+  page.embed = q.get('embed') === '1';
+  document.documentElement.classList.toggle('embed', page.embed);
+  // The articles' names first, so that the select can show the one asked for.
   const articles = await api('examples').catch(() => null);
-  for (const name of articles ?? ['article1']) {
+  for (const name of articles ?? [FIRST]) {
     const option = document.createElement('option');
     option.value = option.textContent = name;
     $('articles').append(option);
   }
-  const q = new URLSearchParams(location.search);
-  if (q.get('example')) $('example').value = q.get('example');
-  if (q.get('layers')) $('layers').value = q.get('layers');
-  if (q.get('activation')) $('activation').value = q.get('activation');
-  setView(q.get('view') ?? 'walk');
+  $('example').value = FIRST;
+  const problems = [];
+  let view = q.get('view') ?? 'walk';
+  if (view === 'large') { view = 'walk'; q.set('large', '1'); }
+  if (!VIEWS.includes(view)) { problems.push(`unknown view '${view}' (expected one of: ${VIEWS.join(', ')}): showing walk`); view = 'walk'; }
+  page.view = view;
+  setLarge(q.get('large') === '1');
+  setView(view);
   await guarded(async () => {
     await openSession();
-    page.step = Math.max(0, Number(q.get('step') ?? 1) - 1) || 0;
-    await load();
-    const w = q.get('weight')?.split(':').map(Number);
-    if (w?.length === 3) select({ target: 'W', layer: w[0], row: w[1], col: w[2] }, false);
+    problems.push(...await restore(q));
   });
-  initTrain({ render, showError, guarded });
+  if (problems.length > 0) showError(problems.join('; '));
+  initTrain({ render, showError, guarded, reset: () => guarded(async () => load(page.source)), saveUrl });
+  saveUrl();
   document.body.dataset.ready = 'true';
 }
 

@@ -7,18 +7,50 @@ const SUB = { 0: '₀', 1: '₁', 2: '₂', 3: '₃', 4: '₄', 5: '₅', 6: '�
 export const sup = (n) => String(n).split('').map((c) => SUP[c]).join('');
 export const sub = (n) => String(n).split('').map((c) => SUB[c]).join('');
 
-/** The first article's colour of example b in a batch of n: light coral to dark red, as the diagrams draw it. */
-export function exampleColour(b, n) {
-  const t = n <= 1 ? 1 : b / (n - 1);
-  const r = Math.round(240 + (139 - 240) * t), g = Math.round(128 * (1 - t));
-  return `rgb(${r}, ${g}, ${g})`;
+/**
+ * The colour of example b (0-based) of the batch, the engine's diagram palette (Okabe-Ito, colour-blind safe):
+ * one colour per example everywhere. Shown as a swatch beside text in the ink colour (the text keeps its 4.5:1
+ * contrast; several of these colours have less as text on white).
+ */
+export const EXAMPLE_COLOURS = ['#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#0072b2', '#000000', '#882255'];
+export const exampleColour = (b) => EXAMPLE_COLOURS[b % EXAMPLE_COLOURS.length];
+
+/** A small square of example b's colour (CSSOM, allowed by the CSP), before its name. */
+export function swatch(b) {
+  const s = document.createElement('span');
+  s.className = 'swatch';
+  s.style.backgroundColor = exampleColour(b);
+  s.setAttribute('aria-hidden', 'true');
+  return s;
 }
 
-/** A table of a matrix (its first maxRows rows); cell(i, j, td) may fill a cell itself. */
+/** Singular or plural: plural(1, 'path') is '1 path', plural(2, 'path') '2 paths'. */
+export const plural = (n, word) => `${n} ${word}${String(n) === '1' ? '' : 's'}`; // n may be a string (a path count can pass 2⁵³)
+
+/**
+ * A table of a matrix (its first maxRows rows) in a box of its own that scrolls sideways when the matrix is
+ * wider than the page's column (the page itself never does); cell(i, j, td) may fill a cell itself.
+ */
 export function matrixTable(caption, rows, cell, maxRows = Infinity) {
+  const box = document.createElement('div');
+  box.className = 'scroll';
   const table = document.createElement('table');
   table.className = 'matrix';
-  if (caption) table.createCaption().textContent = caption + (rows.length > maxRows ? `, first ${maxRows} rows` : '');
+  box.append(table);
+  if (caption) {
+    const head = document.createElement('p');
+    head.className = 'caption';
+    head.textContent = caption + (rows.length > maxRows ? `, first ${maxRows} of ${rows.length} rows` : '');
+    const wrap = document.createElement('div');
+    wrap.append(head, box);
+    fill(table, rows, cell, maxRows);
+    return wrap;
+  }
+  fill(table, rows, cell, maxRows);
+  return box;
+}
+
+function fill(table, rows, cell, maxRows) {
   rows.slice(0, maxRows).forEach((row, i) => {
     const tr = table.insertRow();
     row.forEach((v, j) => {
@@ -27,5 +59,4 @@ export function matrixTable(caption, rows, cell, maxRows = Infinity) {
       else { td.textContent = short(v); td.title = exact(v); }
     });
   });
-  return table;
 }

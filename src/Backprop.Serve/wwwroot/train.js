@@ -1,56 +1,108 @@
-// The Train view: the engine trains (the library's Trainer) and sends snapshots; this file draws them.
-import { call, post, train as run } from './api.js';
+// The Train view: the engine trains (its Trainer) and sends snapshots; this file draws them. Play/pause as
+// in TensorFlow Playground: start runs until paused, at a pace one can watch; start again goes on from there;
+// reset brings the network back to its starting weights at epoch 0.
+import { call, stopTraining, train as trainRun } from './api.js';
 import { exact, short } from './format.js';
 
 const $ = (id) => document.getElementById(id);
-const CLASS_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+/** Classes (and layers in the norm chart): Okabe-Ito, blue and vermillion first, told apart by colour-blind viewers. */
+const CLASS_COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000', '#882255'];
 let app = null;
 let running = null;
 let curves = { train: [], test: [], norms: [] };
+let epoch = 0;
 
 export function initTrain(hooks) {
   app = hooks;
-  $('train-start').addEventListener('click', () => train(Number($('epochs').value)));
+  $('train-start').addEventListener('click', () => {
+    const target = $('epochs').value.trim();
+    if (target === '') { train(0); return; }
+    const n = Number(target);
+    if (!Number.isInteger(n) || n < 1) { app.showError(`stop at epoch: '${target}' is not a whole number of epochs (leave it empty to train until paused)`); return; }
+    if (n <= epoch) { app.showError(`already at epoch ${epoch}: raise "stop at epoch" or empty it`); return; }
+    train(n - epoch);
+  });
   $('train-one').addEventListener('click', () => train(1));
-  $('train-stop').addEventListener('click', () => app.guarded(() => call('train/stop', post({}))));
+  $('train-stop').addEventListener('click', () => app.guarded(stopTraining));
+  $('train-reset').addEventListener('click', () => app.reset());
   $('optimizer').addEventListener('change', () => { $('lr').value = $('optimizer').value === 'adam' ? '0.01' : '0.1'; });
   window.addEventListener('pagehide', () => running?.abort());
+  resetTraining();
 }
 
+/** True once a run has sent a snapshot for the current network (history.csv has something to give). */
+export const hasHistory = () => curves.train.length > 0;
+
+/** Stops a run in progress without waiting for its end (a new problem replaces the network it trains). */
+export function abortTraining() {
+  running?.abort();
+}
+
+/** A new network (loaded, edited, reset): epoch 0, empty curves and charts. */
+export function resetTraining() {
+  curves = { train: [], test: [], norms: [] };
+  epoch = 0;
+  $('train-epoch').textContent = '0';
+  $('train-epoch').dataset.value = '0';
+  for (const id of ['train-loss', 'train-accuracy', 'test-accuracy']) setNumber(id, null);
+  $('speed').textContent = '';
+  for (const id of ['loss-chart', 'norm-chart', 'boundary', 'weights-chart']) {
+    const c = $(id);
+    c.getContext('2d').clearRect(0, 0, c.width, c.height);
+  }
+}
+
+/** A run of `epochs` epochs (0: until paused), going on from the epochs already trained. */
 async function train(epochs) {
   if (running) return;
   const controller = new AbortController();
   running = controller;
-  $('train-start').disabled = $('train-one').disabled = true;
+  $('train-start').disabled = $('train-one').disabled = $('train-reset').disabled = true;
   $('train-stop').disabled = false;
-  curves = { train: [], test: [], norms: [] };
-  const q = new URLSearchParams({ optimizer: $('optimizer').value, lr: $('lr').value, batch: $('train-batch').value, epochs: String(epochs) });
+  const q = new URLSearchParams({
+    optimizer: $('optimizer').value, lr: $('lr').value, batch: $('train-batch').value, epochs: String(epochs),
+    pace: epochs === 1 ? '0' : $('train-pace').value,
+  });
+  let finished = false;
   try {
-    const done = await run(q, progress, controller.signal);
+    const done = await trainRun(q, progress, controller.signal);
     if (done.error) app.showError(done.error);
-    app.render(await call('state')); // the trained network, ready to walk through
+    finished = true;
   } catch (e) {
     if (e.name !== 'AbortError') app.showError(e.message);
   } finally {
     running = null;
-    $('train-start').disabled = $('train-one').disabled = false;
+    $('train-start').disabled = $('train-one').disabled = $('train-reset').disabled = false;
     $('train-stop').disabled = true;
+  }
+  if (finished) {
+    // The trained network, ready to walk through; the link holds its values where it is small.
+    await app.guarded(async () => { app.render(await call('state')); });
   }
 }
 
 function progress(p) {
+  if (p.epoch === 0) curves = { train: [], test: [], norms: [] };
+  epoch = p.epoch;
   $('train-epoch').textContent = `${p.epoch}`;
   $('train-epoch').dataset.value = exact(p.epoch);
   setNumber('train-loss', p.train_loss);
-  setNumber('train-accuracy', p.train_accuracy);
-  setNumber('test-accuracy', p.test_accuracy);
+  if (p.classification === false) {
+    for (const id of ['train-accuracy', 'test-accuracy']) {
+      $(id).textContent = 'n/a (no classes: a regression)';
+      delete $(id).dataset.value;
+    }
+  } else {
+    setNumber('train-accuracy', p.train_accuracy);
+    setNumber('test-accuracy', p.test_accuracy);
+  }
   $('speed').textContent = p.samples_per_second ? `${Math.round(p.samples_per_second).toLocaleString('en')} examples/s` : '';
   curves.train.push([p.epoch, p.train_loss]);
   curves.test.push([p.epoch, p.test_loss]);
   curves.norms.push([p.epoch, p.grad_norms]);
   drawCurves($('loss-chart'), [
-    { points: curves.train, colour: '#1a5fb4' },
-    { points: curves.test, colour: '#e66100', dash: [5, 4] },
+    { points: curves.train, colour: '#0072b2' },
+    { points: curves.test, colour: '#d55e00', dash: [5, 4] },
   ]);
   drawCurves($('norm-chart'), p.grad_norms.map((_, k) => ({
     points: curves.norms.map(([e, n]) => [e, n[k]]),
@@ -62,7 +114,7 @@ function progress(p) {
 }
 
 /** The network as columns of units joined by one line per weight, coloured by sign (colour-blind safe) and weighted by |w|. */
-function drawWeights(canvas, layers, epoch) {
+function drawWeights(canvas, layers, at) {
   const g = canvas.getContext('2d');
   const w = canvas.width, h = canvas.height, pad = 14;
   g.clearRect(0, 0, w, h);
@@ -91,16 +143,16 @@ function drawWeights(canvas, layers, epoch) {
   g.fillStyle = '#333';
   sizes.forEach((n, k) => { for (let i = 0; i < n; i++) { g.beginPath(); g.arc(x(k), y(k, i), n > 32 ? 1.5 : 3, 0, 2 * Math.PI); g.fill(); } });
   canvas.dataset.weights = String(drawn);
-  canvas.dataset.epoch = String(epoch);
+  canvas.dataset.epoch = String(at);
 }
 
 function setNumber(id, v) {
-  $(id).textContent = v === null ? '–' : short(v);
-  if (v === null) delete $(id).dataset.value;
+  $(id).textContent = v === null || v === undefined ? '–' : short(v);
+  if (v === null || v === undefined) delete $(id).dataset.value;
   else $(id).dataset.value = exact(v);
 }
 
-/** Lines on a log scale over the epochs. */
+/** Lines on a log scale over the epochs, from epoch 0. */
 function drawCurves(canvas, series) {
   const g = canvas.getContext('2d');
   const w = canvas.width, h = canvas.height, pad = 30;
@@ -112,12 +164,13 @@ function drawCurves(canvas, series) {
   if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
   const X = (e) => pad + (w - pad - 8) * (e / maxE), Y = (v) => h - pad + (pad + 8 - h) * ((Math.log10(v) - lo) / (hi - lo));
   g.strokeStyle = '#bbb';
-  g.fillStyle = '#555';
-  g.font = '11px sans-serif';
+  g.fillStyle = '#444';
+  g.font = '12px sans-serif';
   g.strokeRect(pad, 8, w - pad - 8, h - pad - 8);
-  g.fillText(`1e${hi.toFixed(1)}`, 2, 16);
+  g.fillText(`1e${hi.toFixed(1)}`, 2, 18);
   g.fillText(`1e${lo.toFixed(1)}`, 2, h - pad);
-  g.fillText(`epoch ${maxE}`, w - 80, h - 10);
+  g.fillText('0', pad, h - 10);
+  g.fillText(`epoch ${maxE}`, w - 86, h - 10);
   series.forEach((s, index) => {
     g.strokeStyle = s.colour;
     g.setLineDash(s.dash ?? []);
@@ -130,30 +183,37 @@ function drawCurves(canvas, series) {
       first = false;
     }
     g.stroke();
-    if (s.label) { g.fillStyle = s.colour; g.fillText(s.label, pad + 6 + 30 * index, h - 10); }
+    if (s.label) { g.fillStyle = s.colour; g.fillText(s.label, pad + 26 + 30 * index, h - 10); }
   });
   g.setLineDash([]);
 }
 
-/** The predicted class of each grid cell, pale, with the training points on top. */
+/** The predicted class of each grid cell, pale, with the training points on top: cleared and drawn whole each time. */
 function drawBoundary(canvas, b) {
   const g = canvas.getContext('2d');
   const size = canvas.width, cell = size / b.n;
-  g.globalAlpha = 0.35;
+  g.globalAlpha = 1;
+  g.fillStyle = '#ffffff';
+  g.fillRect(0, 0, size, size);
+  // Opaque pale colours (each class colour mixed with white), so that overlapping cells never darken.
+  const pale = CLASS_COLOURS.map((hex) => {
+    const v = [1, 3, 5].map((i) => Math.round(255 - 0.3 * (255 - parseInt(hex.slice(i, i + 2), 16))));
+    return `rgb(${v.join(', ')})`;
+  });
   for (let r = 0; r < b.n; r++)
     for (let c = 0; c < b.n; c++) {
-      g.fillStyle = CLASS_COLOURS[b.cells[r * b.n + c] % CLASS_COLOURS.length];
-      g.fillRect(c * cell, r * cell, cell + 0.5, cell + 0.5);
+      g.fillStyle = pale[b.cells[r * b.n + c] % pale.length];
+      g.fillRect(Math.floor(c * cell), Math.floor(r * cell), Math.ceil(cell) + 1, Math.ceil(cell) + 1);
     }
-  g.globalAlpha = 1;
-  g.strokeStyle = '#222';
-  g.lineWidth = 0.6;
+  g.strokeStyle = '#ffffff';
+  g.lineWidth = 0.8;
   for (const [x, y, label] of b.points) {
     const px = ((x - b.x0) / (b.x1 - b.x0)) * size, py = ((b.y1 - y) / (b.y1 - b.y0)) * size;
     g.fillStyle = CLASS_COLOURS[label % CLASS_COLOURS.length];
     g.beginPath();
-    g.arc(px, py, 2.6, 0, 2 * Math.PI);
+    g.arc(px, py, 2.8, 0, 2 * Math.PI);
     g.fill();
     g.stroke();
   }
+  canvas.dataset.epoch = String(epoch);
 }

@@ -64,10 +64,12 @@ async function train(m) {
       if (mine.stop) call('train/stop');
       const step = call('train/step');
       if (step.status !== 200) { error = JSON.parse(step.body).error; break; }
-      const { over, snapshot } = JSON.parse(step.body);
+      const { over, wait, snapshot } = JSON.parse(step.body);
       if (snapshot) self.postMessage({ id: m.id, event: 'snapshot', body: JSON.stringify(snapshot) });
       if (over) break;
-      await turn();
+      // The run's pace: wait out the rest of the epoch's time (messages are read meanwhile), else one turn.
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      else await turn();
     }
   } finally {
     const finished = call('train/finish');
