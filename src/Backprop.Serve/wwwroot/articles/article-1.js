@@ -137,8 +137,9 @@ async function commitEdit() {
   if (!ref) return;
   if (text === '' || !Number.isFinite(value)) { showError(`'${text}' is not a number`); return; }
   await guarded(async () => {
-    show(await editValue(ref, value, page.lr));
-    page.edits.set(editKey(ref), exact(value));
+    const data = await editValue(ref, value, page.lr);
+    page.edits.set(editKey(ref), exact(value)); // before drawing: the address bar is written as the step is drawn
+    show(data);
     closeEditor();
   });
 }

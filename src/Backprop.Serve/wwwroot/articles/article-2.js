@@ -52,7 +52,7 @@ async function select(L, i, j) {
   }));
   const count = p.listed.length === 1 ? 'the one path' : `all ${p.count} paths`;
   $('sum').replaceChildren(`${weightName(L, i, j)}: Σ over ${count} = `,
-    el('span', { 'data-testid': 'path-total', 'data-value': exact(p.total), title: exact(p.total) }, short(p.total)),
+    el('span', { 'data-testid': 'path-total', 'data-weight': `${L}:${i}:${j}`, 'data-value': exact(p.total), title: exact(p.total) }, short(p.total)),
     '; the matrix form gives ∂E/∂W = ',
     el('span', { 'data-testid': 'path-matrix', 'data-value': exact(p.matrix_value), title: exact(p.matrix_value) }, short(p.matrix_value)),
     p.total === p.matrix_value ? ' (equal)' : ` (equal up to rounding: ${short(Math.abs(p.total - p.matrix_value))})`);

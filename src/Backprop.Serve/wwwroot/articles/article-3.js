@@ -95,7 +95,7 @@ const drawMemory = figure(['mem-depth', 'mem-width', 'mem-batch', 'mem-optimizer
   });
   if (!current()) return false;
   const p = answer.predicted;
-  const table = el('table', { class: 'matrix memory', 'data-testid': 'memory-parts', 'data-value': JSON.stringify(p) });
+  const table = el('table', { class: 'matrix memory', 'data-testid': 'memory-parts', 'data-value': JSON.stringify(p), 'data-batch': String(answer.batch) });
   table.createCaption().textContent = `${answer.sizes.join('-')}, batch ${answer.batch}, ${answer.optimizer}, ${answer.precision}: ${bytes(p.total)} in all`;
   for (const [key, name, colour] of PARTS) {
     const row = table.insertRow();

@@ -52,6 +52,6 @@ export function playgroundLink({ example, step, weight, edits = [] }) {
   if (step) q.push(`step=${step}`);
   q.push('view=walk');
   if (weight) q.push(`weight=${weight}`);
-  if (edits.length) q.push(`e=${edits.map(encodeURIComponent).join(',')}`);
+  if (edits.length) q.push(`e=${edits.map((e) => encodeURIComponent(e).replace(/%3A/gi, ':')).join(',')}`); // as the playground writes it
   return `../index.html?${q.join('&')}`;
 }
