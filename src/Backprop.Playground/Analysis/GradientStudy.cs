@@ -9,7 +9,7 @@ namespace Backprop.Playground.Analysis;
 /// <summary>
 /// <c>GET analyze/gradients</c>: per-layer norms of H, Δ and ∂E/∂W at initialization and after each epoch, as
 /// <c>backprop analyze gradients --json</c> computes them (the same <see cref="GradientFlowHistory"/>, the same
-/// defaults: spirals, depth 10, width 32, sigmoid, batch 64, SGD 0.1, float32, seed 1).
+/// defaults, <see cref="StudyDefaults.Gradients"/>: spirals, depth 10, width 32, sigmoid, batch 64, SGD 0.1, float32, seed 1).
 /// </summary>
 public static class GradientStudy
 {
@@ -23,17 +23,18 @@ public static class GradientStudy
     public static string Run(string? query)
     {
         var q = new StudyQuery(query);
-        string data = q.Data("spirals");
-        int depth = q.Int("depth", 10, 1, MaxDepth), width = q.Int("width", 32, 1, 256), batch = q.Int("batch", 64, 1, 1024);
-        int epochs = q.Int("epochs", 5, 0, MaxEpochs), seed = q.Int("seed", 1, 0, int.MaxValue);
-        string activation = q.Choice("activation", "sigmoid", NetworkSpec.ActivationTypes);
+        var d = StudyDefaults.Gradients;
+        string data = q.Data(d.Data);
+        int depth = q.Int("depth", d.Depth, 1, MaxDepth), width = q.Int("width", d.Width, 1, 256), batch = q.Int("batch", d.Batch, 1, 1024);
+        int epochs = q.Int("epochs", d.Epochs, 0, MaxEpochs), seed = q.Int("seed", StudyDefaults.Seed, 0, int.MaxValue);
+        string activation = q.Choice("activation", d.Activation, NetworkSpec.ActivationTypes);
         string? init = q.OptionalChoice("init", Initializer.Names);
-        string optimizer = q.Choice("optimizer", "sgd", ["sgd", "momentum", "adam"]);
-        double lr = q.Positive("lr", 0.1, 10);
+        string optimizer = q.Choice("optimizer", d.Optimizer, StudyQuery.Optimizers);
+        double lr = q.Positive("lr", d.LearningRate, 10);
 
         var (train, _) = DataSources.Load(data, seed);
         var sizes = Architecture.Sizes(train.FeatureCount, width, depth, train.OutputCount);
-        var network = NetworkSpec.Mlp(sizes, activation, "cross_entropy", init, seed).Build<float>();
+        var network = NetworkSpec.Mlp(sizes, activation, StudyDefaults.Loss, init, seed).Build<float>();
         var (x, t) = ProbeBatch.From(train, network, batch);
         var trainer = new Trainer<float>(network, Optimizer<float>.Create(optimizer, lr), batch, seed);
         var history = GradientFlowHistory.Record(trainer, train, x, t, epochs);

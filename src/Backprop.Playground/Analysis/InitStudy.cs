@@ -18,16 +18,18 @@ public static class InitStudy
     public static string Run(string? query)
     {
         var q = new StudyQuery(query);
-        string data = q.Data("spirals");
-        int depth = q.Int("depth", 10, 1, 20), width = q.Int("width", 256, 1, 512), batch = q.Int("batch", 256, 1, 1024);
-        int epochs = q.Int("epochs", 5, 0, 10), seed = q.Int("seed", 1, 0, int.MaxValue);
-        string activation = q.Choice("activation", "tanh", NetworkSpec.ActivationTypes);
-        double lr = q.Positive("lr", 0.1, 10);
+        var d = StudyDefaults.Init;
+        string data = q.Data(d.Data);
+        int depth = q.Int("depth", d.Depth, 1, 20), width = q.Int("width", d.Width, 1, 512), batch = q.Int("batch", d.Batch, 1, 1024);
+        int epochs = q.Int("epochs", d.Epochs, 0, 10), seed = q.Int("seed", StudyDefaults.Seed, 0, int.MaxValue);
+        string activation = q.Choice("activation", d.Activation, NetworkSpec.ActivationTypes);
+        string optimizer = q.Choice("optimizer", d.Optimizer, StudyQuery.Optimizers);
+        double lr = q.Positive("lr", d.LearningRate, 10);
 
         var (train, _) = DataSources.Load(data, seed);
         var sizes = Architecture.Sizes(train.FeatureCount, width, depth, train.OutputCount);
-        var results = InitComparison.Run<float>(train, sizes, activation, "cross_entropy", ["naive", "xavier", "he"], batch, epochs,
-            () => Optimizer<float>.Create("sgd", lr), seed);
+        var results = InitComparison.Run<float>(train, sizes, activation, StudyDefaults.Loss, ["naive", "xavier", "he"], batch, epochs,
+            () => Optimizer<float>.Create(optimizer, lr), seed);
 
         return new JsonObject
         {

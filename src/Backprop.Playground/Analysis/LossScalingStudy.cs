@@ -19,9 +19,11 @@ public static class LossScalingStudy
     public static string Run(string? query)
     {
         var q = new StudyQuery(query);
-        string data = q.Data("blobs");
-        int depth = q.Int("depth", 12, 1, 30), width = q.Int("width", 32, 1, 256), batch = q.Int("batch", 32, 1, 1024), seed = q.Int("seed", 1, 0, int.MaxValue);
-        string activation = q.Choice("activation", "sigmoid", NetworkSpec.ActivationTypes);
+        var d = StudyDefaults.LossScaling;
+        string data = q.Data(d.Data);
+        int depth = q.Int("depth", d.Depth, 1, 30), width = q.Int("width", d.Width, 1, 256), batch = q.Int("batch", d.Batch, 1, 1024);
+        int seed = q.Int("seed", StudyDefaults.Seed, 0, int.MaxValue);
+        string activation = q.Choice("activation", d.Activation, NetworkSpec.ActivationTypes);
         string? init = q.OptionalChoice("init", Initializer.Names);
         var format = Precision.Parse(q.Choice("format", "fp16", ["fp16", "bf16"])).Storage;
         string scaleText = q.Choice("scale", "dynamic", ["dynamic", "1", "8", "128", "1024", "8192", "65536"]);
@@ -29,7 +31,7 @@ public static class LossScalingStudy
 
         var (train, _) = DataSources.Load(data, seed);
         var sizes = Architecture.Sizes(train.FeatureCount, width, depth, train.OutputCount);
-        var network = NetworkSpec.Mlp(sizes, activation, "cross_entropy", init, seed).Build<float>();
+        var network = NetworkSpec.Mlp(sizes, activation, StudyDefaults.Loss, init, seed).Build<float>();
         var (x, t) = ProbeBatch.From(train, network, batch);
         var layers = GradientUnderflow.Measure(network, x, t, format, scale);
 

@@ -21,15 +21,16 @@ public static class MemoryStudy
     public static string Run(string? query)
     {
         var q = new StudyQuery(query);
-        string data = q.Data("spirals");
-        int depth = q.Int("depth", 3, 1, 1000), width = q.Int("width", 64, 1, 1 << 16), batch = q.Int("batch", 512, 1, 1 << 20);
-        string activation = q.Choice("activation", "relu", NetworkSpec.ActivationTypes);
-        string optimizer = q.Choice("optimizer", "adam", ["sgd", "momentum", "adam"]);
+        var d = StudyDefaults.Memory;
+        string data = q.Data(d.Data);
+        int depth = q.Int("depth", d.Depth, 1, 1000), width = q.Int("width", d.Width, 1, 1 << 16), batch = q.Int("batch", d.Batch, 1, 1 << 20);
+        string activation = q.Choice("activation", d.Activation, NetworkSpec.ActivationTypes);
+        string optimizer = q.Choice("optimizer", d.Optimizer, StudyQuery.Optimizers);
         var precision = Precision.Parse(q.Choice("precision", "f32", ["f32", "f64", "fp16", "bf16"]));
 
-        var (train, _) = DataSources.Load(data, 1);
+        var (train, _) = DataSources.Load(data, StudyDefaults.Seed);
         int inputs = train.FeatureCount, outputs = train.OutputCount;
-        const string Loss = "cross_entropy";
+        const string Loss = StudyDefaults.Loss;
         int targets = Batcher.EncodingFor(train, Loss, outputs) is TargetEncoding.OneHot or TargetEncoding.Values ? outputs : 1;
         // Shapes only: no weight is drawn, so a network of millions of parameters costs nothing to predict.
         NetworkSpec Spec(int d) => NetworkSpec.Mlp(Architecture.Sizes(inputs, width, d, outputs), activation, Loss);

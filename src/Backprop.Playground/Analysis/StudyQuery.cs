@@ -13,6 +13,9 @@ internal sealed class StudyQuery(string? text)
 {
     private readonly Query _q = Query.Parse(text);
 
+    /// <summary>The optimizers a study may train with.</summary>
+    public static readonly string[] Optimizers = ["sgd", "momentum", "adam"];
+
     /// <summary>A whole number in [min, max], or a one-line error naming the setting and its range.</summary>
     public int Int(string name, int fallback, int min, int max)
     {
