@@ -228,6 +228,51 @@ public sealed class ArticleTests(BrowserFixture fixture) : IClassFixture<Browser
         Assert.Empty(tab.Problems);
     }
 
+    [Fact]
+    public async Task Article3_init_and_loss_scaling_figures_equal_analyze_init_and_loss_scaling()
+    {
+        await using var tab = await Open("articles/article-3.html");
+        await tab.Page.Locator("#init-depth").FillAsync("4");
+        await tab.Page.Locator("#init-activation").SelectOptionAsync("relu");
+        await Assertions.Expect(tab.Id("init-variances")).ToHaveAttributeAsync("data-settings", "{\"depth\":\"4\",\"activation\":\"relu\"}");
+        using (var page = JsonDocument.Parse((await tab.Id("init-variances").GetAttributeAsync("data-value"))!))
+        using (var cli = JsonDocument.Parse(await Cli("analyze", "init", "--depth", "4", "--activation", "relu", "--epochs", "0", "--json")))
+        {
+            Assert.Equal(3, cli.RootElement.GetArrayLength());
+            AssertLayersEqual(cli.RootElement, page.RootElement, "scheme", ["forward_measured", "forward_theory", "backward_measured", "backward_theory", "weight_variance"]);
+        }
+
+        await tab.Page.Locator("#ls-depth").FillAsync("8");
+        await tab.Page.Locator("#ls-activation").SelectOptionAsync("tanh");
+        await Assertions.Expect(tab.Id("underflow")).ToHaveAttributeAsync("data-settings", "{\"depth\":\"8\",\"activation\":\"tanh\",\"scale\":\"dynamic\"}");
+        using (var page = JsonDocument.Parse((await tab.Id("underflow").GetAttributeAsync("data-value"))!))
+        using (var cli = JsonDocument.Parse(await Cli("analyze", "loss-scaling", "--depth", "8", "--activation", "tanh", "--epochs", "1", "--json")))
+        {
+            var expected = cli.RootElement.GetProperty("layers");
+            Assert.Equal(8, expected.GetArrayLength());
+            Assert.Equal(expected.GetArrayLength(), page.RootElement.GetArrayLength());
+            for (int l = 0; l < expected.GetArrayLength(); l++)
+                foreach (string name in new[] { "weight_gradient_unscaled", "weight_gradient_scaled", "delta_unscaled", "delta_scaled", "median_weight_gradient" })
+                    Assert.Equal(expected[l].GetProperty(name).GetDouble(), page.RootElement[l].GetProperty(name).GetDouble());
+        }
+        Assert.Empty(tab.Problems);
+    }
+
+    /// <summary>Each group's layers (by <paramref name="key"/>, in order) hold the same numbers on the page as from the CLI.</summary>
+    private static void AssertLayersEqual(JsonElement cli, JsonElement page, string key, string[] names)
+    {
+        Assert.Equal(cli.GetArrayLength(), page.GetArrayLength());
+        for (int g = 0; g < cli.GetArrayLength(); g++)
+        {
+            Assert.Equal(cli[g].GetProperty(key).GetString(), page[g].GetProperty(key).GetString());
+            var (a, b) = (cli[g].GetProperty("layers"), page[g].GetProperty("layers"));
+            Assert.Equal(a.GetArrayLength(), b.GetArrayLength());
+            for (int l = 0; l < a.GetArrayLength(); l++)
+                foreach (string name in names)
+                    Assert.Equal(a[l].GetProperty(name).GetDouble(), b[l].GetProperty(name).GetDouble());
+        }
+    }
+
     [Theory]
     [InlineData("analyze/gradients?depth=99", "depth must be from 1 to 30, got 99")]
     [InlineData("analyze/gradients?activation=swish", "unknown activation 'swish'")]

@@ -78,6 +78,9 @@ const drawInit = figure(['init-depth', 'init-activation'], 'init-status', async 
   const forward = part('forward_measured', 'forward_theory'), backward = part('backward_measured', 'backward_theory');
   $('init-forward').replaceChildren(chart({ series: forward, xLabel: 'layer k', yLabel: 'E[(Lᵏ)²]', log: true, height: 260 }), legend(forward));
   $('init-backward').replaceChildren(chart({ series: backward, xLabel: 'layer k', yLabel: 'E[(∂E/∂Hᵏ⁻¹)²]', log: true, height: 260 }));
+  const box = $('init-figure');
+  box.dataset.value = JSON.stringify(answer.schemes.map((x) => ({ scheme: x.scheme, layers: x.layers })));
+  box.dataset.settings = JSON.stringify({ depth: value('init-depth'), activation: value('init-activation') });
   return true;
 });
 
@@ -124,6 +127,8 @@ const drawScaling = figure(['ls-depth', 'ls-activation', 'ls-scale'], 'scaling-s
     { name: `${answer.format}, loss scaled by ${answer.scale}`, colour: '#0072b2', values: answer.layers.map((l) => l.weight_gradient_scaled), bars: true },
   ];
   $('scaling-chart').replaceChildren(chart({ series, xLabel: 'layer k', yLabel: '∂E/∂Wᵏ values lost', yMax: 1, percent: true, height: 260 }), legend(series));
+  $('scaling-chart').dataset.value = JSON.stringify(answer.layers);
+  $('scaling-chart').dataset.settings = JSON.stringify({ depth: value('ls-depth'), activation: value('ls-activation'), scale: value('ls-scale') });
   return true;
 });
 
