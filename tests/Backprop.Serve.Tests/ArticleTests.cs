@@ -70,6 +70,10 @@ public sealed class ArticleTests(BrowserFixture fixture) : IClassFixture<Browser
             }
             Assert.Contains(hrefs, h => new Uri(h).AbsolutePath == "/index.html"); // back to the playground
         }
+        // ... and the playground links to them.
+        await tab.Page.GotoAsync(fixture.Url.ToString());
+        await tab.Page.WaitForSelectorAsync("body[data-ready=true]");
+        Assert.Equal(new Uri(fixture.Url, Pages[0]).ToString(), await tab.Id("articles-link").EvaluateAsync<string>("a => a.href"));
         Assert.Empty(tab.Problems);
     }
 
@@ -116,6 +120,7 @@ public sealed class ArticleTests(BrowserFixture fixture) : IClassFixture<Browser
             string label = (await tab.Id("step-label").TextContentAsync())!;
             if (label == labels[^1]) break; // the last step
             labels.Add(label);
+            if (labels.Count == 8) await tab.Page.Locator("#fig-walk").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "article-1-walk-step-8.png") });
         }
         Assert.True(labels.Distinct().Count() >= 13, $"only {labels.Distinct().Count()} distinct steps: {string.Join(" | ", labels)}");
         Assert.Contains(labels, l => l.Contains("step 5", StringComparison.Ordinal));

@@ -1,7 +1,7 @@
 // Article 1, "Following the lines": the playground's Walk contract on the 2-3-1 sigmoid network and its batch
 // of two, with the update and the next forward pass. Every number comes from the engine (engine-calls.js).
 import { editValue, loadExample, playgroundLink } from './engine-calls.js';
-import { $, el, exact, exampleColour, exampleKey, guarded, matrixTable, placeSvg, ready, short, showError, sub, sup } from './draw.js';
+import { $, el, exact, exampleColour, exampleKey, guarded, matrixTable, placeSvg, ready, scrollToLit, short, showError, sub, sup } from './draw.js';
 
 const EXAMPLE = 'article1';
 const page = { data: null, step: 0, selected: null, edits: new Map(), lr: '0.5', svgKind: null };
@@ -103,6 +103,7 @@ function light(step) {
     const key = edge.dataset.edge.split(':')[0];
     edge.classList.toggle('lit', keys.has(key) || keys.has(`d${key}`));
   }
+  scrollToLit($('walk-diagram'));
 }
 
 function go(step) {
@@ -161,7 +162,9 @@ function saveUrl() {
   const q = new URLSearchParams({ step: String(page.step + 1), lr: page.lr });
   if (edits.length) q.set('e', edits.join(','));
   history.replaceState(null, '', `?${q}`.replace(/%2C/g, ',').replace(/%3A/g, ':'));
-  $('open-playground').href = playgroundLink({ example: EXAMPLE, step: Math.min(page.step + 1, 13), edits });
+  // The playground's walk stops at the gradients: past them, its last step.
+  const playgroundSteps = page.data.steps.filter((s) => s.phase !== 'update' && s.phase !== 'after').length;
+  $('open-playground').href = playgroundLink({ example: EXAMPLE, step: Math.min(page.step + 1, playgroundSteps), edits });
 }
 
 function wire() {

@@ -76,7 +76,7 @@ export const ready = () => { document.body.dataset.ready = 'true'; };
  * Puts an SVG drawn by the engine into a box, scaled so that its text is at least minText pixels: a wide
  * picture then scrolls inside its own box instead of the page.
  */
-export function placeSvg(box, svgText, minText = 13) {
+export function placeSvg(box, svgText, minText = 12.5) {
   box.innerHTML = svgText; // SVG written by the engine's diagram code, every name encoded
   const svg = box.querySelector('svg');
   if (!svg) return null;
@@ -86,8 +86,8 @@ export function placeSvg(box, svgText, minText = 13) {
   const width = vb && vb.width ? vb.width : svg.width.baseVal.value;
   const fit = box.clientWidth || width;
   const scale = Math.max(minText / smallest, Math.min(fit / width, 2.5));
-  svg.setAttribute('width', String(Math.round(width * scale)));
-  svg.setAttribute('height', String(Math.round((vb && vb.height ? vb.height : svg.height.baseVal.value) * scale)));
+  svg.setAttribute('width', String(Math.ceil(width * scale)));
+  svg.setAttribute('height', String(Math.ceil((vb && vb.height ? vb.height : svg.height.baseVal.value) * scale)));
   return svg;
 }
 
@@ -168,4 +168,13 @@ export function legend(series) {
     if (!s.dashed) key.style.background = s.colour;
     return el('span', { class: 'item' }, key, s.name);
   }));
+}
+
+/** Scrolls a box that holds a wide picture sideways so that what is lit in it is in view (the page does not move). */
+export function scrollToLit(box) {
+  const lit = [...box.querySelectorAll('.lit')].map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
+  if (!lit.length || box.scrollWidth <= box.clientWidth) return;
+  const origin = box.getBoundingClientRect().left - box.scrollLeft;
+  const centre = (Math.min(...lit.map((r) => r.left)) + Math.max(...lit.map((r) => r.right))) / 2 - origin;
+  box.scrollLeft = Math.max(0, centre - box.clientWidth / 2);
 }
