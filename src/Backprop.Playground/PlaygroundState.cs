@@ -90,7 +90,7 @@ public sealed class PlaygroundState
     /// <summary><c>GET descent?lr=..</c>: the state, its walk continued by the update W ← W − η·∂E/∂W and the next forward pass.</summary>
     public string Descent(string query) => DescentState.Write(RequireProblem(), query);
 
-    /// <summary><c>GET node?layer=..&amp;unit=..&amp;direction=forward|backward</c>: the third article's picture of one node (SVG).</summary>
+    /// <summary><c>GET node?layer=..&amp;unit=..&amp;direction=forward|backward</c>: the third article's picture of one node, <c>{"svg": "..."}</c>.</summary>
     public string Node(string query) => NodePicture.Draw(_trace ?? throw NothingLoaded(), query);
 
     /// <summary>

@@ -103,6 +103,10 @@ public sealed class ArticleTests(BrowserFixture fixture) : IClassFixture<Browser
             return sizes.length ? Math.min(...sizes) : 99;
         }");
         Assert.True(smallest >= 12, $"{path}: the smallest figure text is {smallest:F1} px");
+        // Every figure drawn, none replaced by an error line.
+        var error = tab.Page.Locator("#error");
+        if (await error.CountAsync() > 0) Assert.Equal("", (await error.TextContentAsync())!.Trim());
+        Assert.Equal(await tab.Page.Locator(".diagram").CountAsync(), await tab.Page.Locator(".diagram svg").CountAsync());
         await Shot(tab, "article-" + Path.GetFileNameWithoutExtension(path));
         Assert.Empty(tab.Problems);
     }
@@ -124,6 +128,8 @@ public sealed class ArticleTests(BrowserFixture fixture) : IClassFixture<Browser
         }
         Assert.True(labels.Distinct().Count() >= 13, $"only {labels.Distinct().Count()} distinct steps: {string.Join(" | ", labels)}");
         Assert.Contains(labels, l => l.Contains("step 5", StringComparison.Ordinal));
+        // Past the gradients: the update and the next forward pass, as explain --lr does.
+        Assert.Contains("after 1 update", labels[^1], StringComparison.Ordinal);
         await tab.Id("step-prev").ClickAsync();
         Assert.Equal(labels[^2], await tab.Id("step-label").TextContentAsync());
         await tab.Id("step-reset").ClickAsync();

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Backprop.Explain;
 using Backprop.Explain.Svg;
 using Backprop.Playground.Analysis;
@@ -10,13 +11,17 @@ namespace Backprop.Playground.Walk;
 /// </summary>
 internal static class NodePicture
 {
-    /// <summary>The SVG for <c>layer</c>, <c>unit</c> (from 1) and <c>direction</c> (forward or backward) in <paramref name="query"/>.</summary>
+    /// <summary>
+    /// <c>{"svg": "..."}</c> for <c>layer</c>, <c>unit</c> (from 1) and <c>direction</c> (forward or backward) in
+    /// <paramref name="query"/>: JSON like every other answer, so that both transports carry it the same way.
+    /// </summary>
     public static string Draw(Trace trace, string? query)
     {
         var q = new StudyQuery(query);
         int layer = q.Int("layer", 1, 1, trace.Stages.Count);
         int unit = q.Int("unit", 1, 1, trace.Stages[layer - 1].Units);
         string direction = q.Choice("direction", "forward", ["forward", "backward"]);
-        return Diagrams.Draw(trace, direction == "forward" ? DiagramKind.NodeForward : DiagramKind.NodeBackward, node: (layer, unit - 1));
+        string svg = Diagrams.Draw(trace, direction == "forward" ? DiagramKind.NodeForward : DiagramKind.NodeBackward, node: (layer, unit - 1));
+        return new JsonObject { ["svg"] = svg }.ToJsonString();
     }
 }

@@ -35,8 +35,7 @@ internal static class Endpoints
         api.MapGet("/s/{id}/paths", (HttpContext c, string id) => WithSession(sessions, c, id, p =>
             Task.FromResult(State(p.Paths(c.Request.QueryString.Value ?? "")))));
         api.MapGet("/s/{id}/descent", (HttpContext c, string id) => WithSession(sessions, c, id, p => Task.FromResult(State(p.Descent(c.Request.QueryString.Value ?? "")))));
-        api.MapGet("/s/{id}/node", (HttpContext c, string id) => WithSession(sessions, c, id, p =>
-            Task.FromResult(Results.Text(p.Node(c.Request.QueryString.Value ?? ""), "image/svg+xml"))));
+        api.MapGet("/s/{id}/node", (HttpContext c, string id) => WithSession(sessions, c, id, p => Task.FromResult(State(p.Node(c.Request.QueryString.Value ?? "")))));
         api.MapGet("/s/{id}/train", (HttpContext c, string id) => Stream(sessions, c, id));
         api.MapPost("/s/{id}/train/stop", (HttpContext c, string id) =>
         {

@@ -36,12 +36,7 @@ export const editValue = (ref, value, lr) => inOrder(async () => {
 export const pathsOf = (layer, row, col) => inOrder(() => call(`paths?weight=${layer}:${row}:${col}`));
 
 /** The third article's picture of one node of the loaded example, as SVG text. */
-export const nodePicture = (layer, unit, direction) => inOrder(async () => {
-  const response = await fetch(`/api/s/${await opened}/node?layer=${layer}&unit=${unit}&direction=${direction}`);
-  const text = await response.text();
-  if (!response.ok) throw new Error(JSON.parse(text).error);
-  return text;
-});
+export const nodePicture = (layer, unit, direction) => inOrder(async () => (await call(`node?layer=${layer}&unit=${unit}&direction=${direction}`)).svg);
 
 /** One of the `backprop analyze` studies (gradients, init, memory, loss-scaling) with the given settings. */
 export const study = (name, settings) => api(`analyze/${name}?${new URLSearchParams(settings)}`);
