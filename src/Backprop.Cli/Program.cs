@@ -18,6 +18,7 @@ var root = new RootCommand("backprop: batch backpropagation in matrix form, fast
     ExportCommand.Create(),
     ImportCommand.Create(),
     ServeCommand.Create(),
+    SiteCommand.Create(),
 };
 NumberRules.AddTo(root);
 

@@ -5,36 +5,52 @@ namespace Backprop.Serve.Tests;
 
 /// <summary>
 /// The page in a real browser, through its test hooks (data-testid): the numbers it shows are the engine's,
-/// exactly; stepping, editing, inspecting, training and uploads work; nothing breaks the CSP or leaves the host.
+/// exactly; stepping, editing, inspecting, training and uploads work; nothing breaks the CSP or leaves
+/// 127.0.0.1. Every test runs on both transports (<see cref="ServeBrowserTests"/>, <see cref="StaticSiteBrowserTests"/>).
 /// </summary>
-public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public abstract class BrowserTests(IPageHost fixture)
 {
-    private sealed record Tab(IPage Page, List<string> Problems) : IAsyncDisposable
+    protected sealed record Tab(IPage Page, List<string> Problems) : IAsyncDisposable
     {
         public ILocator Id(string testId) => Page.GetByTestId(testId);
         public async ValueTask DisposeAsync() => await Page.Context.CloseAsync();
     }
 
-    /// <summary>A fresh tab on the page; every console error, CSP report or request to another host is collected.</summary>
-    private async Task<Tab> Open(string query = "")
+    /// <summary>
+    /// A fresh tab on the page; every console error, CSP report or request to another host is collected, and a
+    /// request for anything outside 127.0.0.1 is refused before it leaves the browser (the page's workers included).
+    /// </summary>
+    protected async Task<Tab> Open(string query = "", Uri? at = null)
     {
+        var url = at ?? fixture.Url;
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 720 } });
-        var page = await context.NewPageAsync();
         var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") problems.Add("console: " + m.Text); };
-        page.PageError += (_, e) => problems.Add("page error: " + e);
-        page.Request += (_, r) => { if (!r.Url.StartsWith(fixture.Url.ToString(), StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal)) problems.Add("other host: " + r.Url); };
-        await page.GotoAsync(new Uri(fixture.Url, query).ToString());
+        await context.RouteAsync("**/*", route =>
+        {
+            var target = new Uri(route.Request.Url);
+            if (target.Scheme is "http" or "https" && target.Host != "127.0.0.1")
+            {
+                lock (problems) problems.Add("other host: " + route.Request.Url);
+                return route.AbortAsync();
+            }
+            return route.ContinueAsync();
+        });
+        var page = await context.NewPageAsync();
+        page.Console += (_, m) => { if (m.Type == "error") lock (problems) problems.Add("console: " + m.Text); };
+        page.PageError += (_, e) => { lock (problems) problems.Add("page error: " + e); };
+        page.RequestFailed += (_, r) => { lock (problems) problems.Add($"failed: {r.Method} {r.Url} {r.Failure}"); };
+        page.Request += (_, r) => { if (!r.Url.StartsWith(url.ToString(), StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal) && !r.Url.StartsWith("blob:", StringComparison.Ordinal)) lock (problems) problems.Add("other host: " + r.Url); };
+        await page.GotoAsync(new Uri(url, query).ToString());
         await page.WaitForSelectorAsync("body[data-ready=true]");
         return new Tab(page, problems);
     }
 
-    private static double Number(string? text) => double.Parse(text!, NumberStyles.Float, CultureInfo.InvariantCulture);
+    protected static double Number(string? text) => double.Parse(text!, NumberStyles.Float, CultureInfo.InvariantCulture);
 
-    private static async Task<double> Attr(ILocator l, string name) => Number(await l.GetAttributeAsync(name));
+    protected static async Task<double> Attr(ILocator l, string name) => Number(await l.GetAttributeAsync(name));
 
-    private static Task<byte[]> Shot(Tab tab, string name) =>
-        tab.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, name + ".png"), FullPage = false });
+    protected Task<byte[]> Shot(Tab tab, string name) =>
+        tab.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ChromiumFixture.Screenshots, fixture.ShotPrefix + name + ".png"), FullPage = false });
 
     [Fact]
     public async Task Article1_loss_and_every_weight_gradient_equal_grad()
@@ -148,7 +164,9 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
         Assert.True(await Attr(tab.Id("train-epoch"), "data-value") >= 1);
         Assert.True(await Attr(tab.Id("train-loss"), "data-value") > 0);
-        await Assertions.Expect(tab.Id("train-start")).ToBeEnabledAsync(new() { Timeout = 60_000 }); // the run ends by itself
+        // The browser's engine may still be at it: stop (a press on a button disabled meanwhile does nothing).
+        await tab.Page.EvaluateAsync("() => document.querySelector('[data-testid=train-stop]').click()");
+        await Assertions.Expect(tab.Id("train-start")).ToBeEnabledAsync(new() { Timeout = 30_000 });
         // The weights drawn live: one line per weight of 2-64-64-2, from the last snapshot.
         Assert.Equal(2 * 64 + 64 * 64 + 64 * 2, await Attr(tab.Id("train-weights"), "data-weights"));
         Assert.Equal(await Attr(tab.Id("train-epoch"), "data-value"), await Attr(tab.Id("train-weights"), "data-epoch"));
@@ -171,5 +189,33 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync("good.csv");
         await Assertions.Expect(tab.Id("error")).ToBeEmptyAsync();
         Assert.DoesNotContain(tab.Problems, p => !p.Contains("400", StringComparison.Ordinal)); // the refused upload's 400 is the only complaint
+    }
+
+    [Fact]
+    public async Task An_oversized_upload_is_refused_before_it_is_read_and_the_page_keeps_working()
+    {
+        await using var tab = await Open("?example=article1");
+        var big = new byte[Playground.Limits.MaxUploadBytes + 1];
+        Array.Fill(big, (byte)'1');
+        await tab.Id("upload").SetInputFilesAsync(new FilePayload { Name = "huge.csv", MimeType = "text/csv", Buffer = big });
+        await Assertions.Expect(tab.Id("error")).ToContainTextAsync($"over the limit of {Playground.Limits.MaxUploadBytes} bytes");
+        await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync("article1");
+        string label = await tab.Id("step-label").InnerTextAsync();
+        await tab.Id("step-next").ClickAsync();
+        Assert.NotEqual(label, await tab.Id("step-label").InnerTextAsync());
+        Assert.DoesNotContain(tab.Problems, p => !p.Contains("413", StringComparison.Ordinal)); // the server's refusal is the only complaint
+    }
+
+    [Fact]
+    public async Task The_downloads_give_the_network_file_and_the_report_of_the_current_state()
+    {
+        await using var tab = await Open("?example=article1");
+        foreach (var (link, expected) in new[] { ("#dl-network", "\"format\": \"backprop.network/1\""), ("#dl-report", "<html") })
+        {
+            var download = await tab.Page.RunAndWaitForDownloadAsync(() => tab.Page.Locator(link).ClickAsync());
+            string text = await File.ReadAllTextAsync(await download.PathAsync());
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+        Assert.Empty(tab.Problems);
     }
 }

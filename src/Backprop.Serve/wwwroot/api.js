@@ -1,27 +1,26 @@
-// Talking to the server: every number the page shows comes from these answers.
-let session = null;
+// The page's one engine: every number it shows comes from these answers. Two transports, one contract
+// (docs/serve.md): HTTP to `backprop serve`, or messages to the playground core in a Web Worker (the static
+// site of `backprop site`, whose index.html says so in <meta name="backprop-engine" content="worker">).
+// The rest of the page never knows which.
+import * as http from './engine-http.js';
+import * as worker from './engine-worker.js';
 
-/** Answers with the parsed JSON, or throws an Error carrying the server's one-line {"error"}. */
-export async function api(path, options = {}) {
-  const response = await fetch(`/api/${path}`, options);
-  const text = await response.text();
-  let body = null;
-  try { body = text ? JSON.parse(text) : null; } catch { body = null; }
-  if (!response.ok) throw new Error(body?.error ?? `${response.status} ${response.statusText}`);
-  return body;
-}
+const engine = document.querySelector('meta[name="backprop-engine"]')?.content === 'worker' ? worker : http;
+
+/** Answers with the parsed JSON, or throws an Error carrying the engine's one-line {"error"}. */
+export const api = (path, options) => engine.api(path, options);
 
 /** A fresh state for this tab. */
-export async function openSession() {
-  session = (await api('sessions', { method: 'POST' })).id;
-  return session;
-}
+export const openSession = () => engine.openSession();
 
-export const sessionPath = (path) => `s/${session}/${path}`;
-export const sessionUrl = (path) => `/api/${sessionPath(path)}`;
+/** Where a download of the current state is found (a link the page sets on its download buttons). */
+export const sessionUrl = (path) => engine.sessionUrl(path);
 
 /** A call on this tab's state. */
-export const call = (path, options) => api(sessionPath(path), options);
+export const call = (path, options) => engine.call(path, options);
+
+/** Trains with the settings of `query` until done or `signal` aborts; each snapshot goes to `onSnapshot`. */
+export const train = (query, onSnapshot, signal) => engine.train(query, onSnapshot, signal);
 
 export const post = (body, type = 'application/json') => ({
   method: 'POST',

@@ -1,5 +1,5 @@
-// The Train view: the server trains (the engine's Trainer) and streams snapshots; this file draws them.
-import { call, post, sessionUrl } from './api.js';
+// The Train view: the engine trains (the library's Trainer) and sends snapshots; this file draws them.
+import { call, post, train as run } from './api.js';
 import { exact, short } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -26,24 +26,8 @@ async function train(epochs) {
   curves = { train: [], test: [], norms: [] };
   const q = new URLSearchParams({ optimizer: $('optimizer').value, lr: $('lr').value, batch: $('train-batch').value, epochs: String(epochs) });
   try {
-    // fetch rather than EventSource: it reads the {"error"} of a refused start, and aborting it ends the run.
-    const response = await fetch(sessionUrl(`train?${q}`), { signal: controller.signal });
-    if (!response.ok) {
-      const body = await response.json().catch(() => null);
-      throw new Error(body?.error ?? `${response.status} ${response.statusText}`);
-    }
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        event(buffer.slice(0, end));
-        buffer = buffer.slice(end + 2);
-      }
-    }
+    const done = await run(q, progress, controller.signal);
+    if (done.error) app.showError(done.error);
     app.render(await call('state')); // the trained network, ready to walk through
   } catch (e) {
     if (e.name !== 'AbortError') app.showError(e.message);
@@ -52,17 +36,6 @@ async function train(epochs) {
     $('train-start').disabled = $('train-one').disabled = false;
     $('train-stop').disabled = true;
   }
-}
-
-function event(chunk) {
-  let name = 'message', data = '';
-  for (const line of chunk.split('\n')) {
-    if (line.startsWith('event: ')) name = line.slice(7);
-    else if (line.startsWith('data: ')) data += line.slice(6);
-  }
-  const body = JSON.parse(data || '{}');
-  if (name === 'done') { if (body.error) app.showError(body.error); return; }
-  progress(body);
 }
 
 function progress(p) {

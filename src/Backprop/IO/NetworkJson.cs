@@ -130,11 +130,11 @@ public static class NetworkJson
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             var l = spec.Layers[i];
-            sb.Append(i == 0 ? "\n" : ",\n").Append("    { \"type\": ").Append(JsonSerializer.Serialize(l.Type));
+            sb.Append(i == 0 ? "\n" : ",\n").Append("    { \"type\": ").Append(Quote(l.Type));
             if (l.Inputs is { } inputs) sb.Append(", \"inputs\": ").Append(inputs);
             if (l.Outputs is { } outputs) sb.Append(", \"outputs\": ").Append(outputs);
             if (l.Slope is { } slope) sb.Append(", \"slope\": ").Append(Format(slope));
-            if (l.Init is { } init) sb.Append(", \"init\": ").Append(JsonSerializer.Serialize(init));
+            if (l.Init is { } init) sb.Append(", \"init\": ").Append(Quote(init));
             if (l.Weights is { } weights)
             {
                 sb.Append(",\n      \"weights\": [");
@@ -145,11 +145,14 @@ public static class NetworkJson
             if (l.Bias is { } bias) sb.Append(",\n      \"bias\": ").Append(NumberArray(bias));
             sb.Append(l.Weights is null && l.Bias is null ? " }" : "\n    }");
         }
-        sb.Append("\n  ],\n  \"loss\": ").Append(JsonSerializer.Serialize(spec.Loss));
+        sb.Append("\n  ],\n  \"loss\": ").Append(Quote(spec.Loss));
         if (spec.Seed is { } seed) sb.Append(",\n  \"seed\": ").Append(seed);
-        if (spec.TrainedOn is { } on) sb.Append(",\n  \"trained_on\": { \"data\": ").Append(JsonSerializer.Serialize(on.Data)).Append(", \"seed\": ").Append(on.Seed).Append(" }");
+        if (spec.TrainedOn is { } on) sb.Append(",\n  \"trained_on\": { \"data\": ").Append(Quote(on.Data)).Append(", \"seed\": ").Append(on.Seed).Append(" }");
         return sb.Append("\n}\n").ToString();
     }
+
+    /// <summary>A JSON string literal, escaped as JsonSerializer escapes it, without its reflection (the trimmed browser build).</summary>
+    private static string Quote(string s) => "\"" + JsonEncodedText.Encode(s).Value + "\"";
 
     /// <summary>Writes <paramref name="spec"/> to <paramref name="path"/> atomically.</summary>
     /// <param name="spec">The network.</param>

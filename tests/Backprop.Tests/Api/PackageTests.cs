@@ -47,6 +47,16 @@ public class PackageTests
             Assert.Contains("backpropagation", Field("tags"));
             Assert.False(string.IsNullOrWhiteSpace(Field("authors")));
             Assert.True(Field("description").Length > 40, Field("description"));
+            if (id == "Backprop.Cli")
+            {
+                // `backprop site` writes the static site from the tool alone: it travels inside the assembly.
+                using var dll = new MemoryStream();
+                using (var entry = zip.GetEntry("tools/net10.0/any/Backprop.Cli.dll")!.Open()) entry.CopyTo(dll);
+                dll.Position = 0;
+                using var pe = new System.Reflection.PortableExecutable.PEReader(dll);
+                var md = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+                Assert.Contains("site.zip", md.ManifestResources.Select(h => md.GetString(md.GetManifestResource(h).Name)));
+            }
         }
         finally
         {

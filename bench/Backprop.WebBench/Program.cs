@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using Backprop.Data;
+using Backprop.Model;
+using Backprop.Training;
+using Backprop.WebBench;
+using Microsoft.Playwright;
+
+// The static site (`backprop site`), measured against the targets of docs/web.md: the site served from a folder
+// on 127.0.0.1, the page in headless Chromium (Debian's /usr/bin/chromium, or $CHROMIUM) through Playwright.
+//   1. what the page downloads, gzip-compressed (-9), file by file as the browser asked for them;
+//   2. navigation to the first loss on screen (a MutationObserver on the loss, installed before the page's scripts);
+//   3. spirals with the page's defaults (2-64-64-2 relu, cross-entropy; Adam 0.01, batch 32): time to 95 %
+//      training accuracy, and the examples/s of the training engine in the worker against the library natively;
+//   4. main-thread tasks over 50 ms (PerformanceObserver 'longtask') while it trains.
+//   dotnet run -c Release --project bench/Backprop.WebBench [-- --runs 3]
+int runs = args is ["--runs", var n] && int.TryParse(n, CultureInfo.InvariantCulture, out int r) && r > 0 ? r : 3;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+string site = Directory.CreateTempSubdirectory("backprop-webbench-").FullName;
+Backprop.Cli.Site.StaticSite.Write(site);
+using var folder = new Folder(site);
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+{
+    ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM") ?? "/usr/bin/chromium",
+    Headless = true,
+    Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+});
+Console.WriteLine($"# backprop site, measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Console.WriteLine();
+Console.WriteLine($"Load average at the start: {Load()} on {Environment.ProcessorCount} cores; Chromium {browser.Version} headless; .NET {Environment.Version}; {runs} runs each.");
+Console.WriteLine();
+
+const string Probe = """
+    window.__bench = { loss: null, long: [] };
+    new MutationObserver(() => {
+      const l = document.querySelector('[data-testid=loss]');
+      if (l && l.dataset.value && window.__bench.loss === null) window.__bench.loss = performance.now();
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__bench.long.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+    """;
+
+async Task<IPage> Open(string query, List<string>? requested = null)
+{
+    var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 720 } });
+    await context.AddInitScriptAsync(Probe);
+    var page = await context.NewPageAsync();
+    if (requested is not null) page.Request += (_, q) => requested.Add(q.Url);
+    await page.GotoAsync(new Uri(folder.Url, query).ToString());
+    await page.WaitForSelectorAsync("body[data-ready=true]", new() { Timeout = 60_000 });
+    return page;
+}
+
+// 1 and 2: a fresh context each time (nothing cached).
+var sizes = new List<long>();
+var toNumbers = new List<double>();
+for (int i = 0; i < runs; i++)
+{
+    var requested = new List<string>();
+    var page = await Open("?example=article1", requested);
+    toNumbers.Add(await page.EvaluateAsync<double>("() => window.__bench.loss"));
+    long gz = 0;
+    foreach (string url in requested.Distinct())
+    {
+        string relative = new Uri(url).AbsolutePath.TrimStart('/');
+        string path = Path.Combine(site, relative.Length == 0 ? "index.html" : relative);
+        if (!File.Exists(path)) continue;
+        using var sink = new MemoryStream();
+        using (var gzip = new GZipStream(sink, CompressionLevel.SmallestSize, leaveOpen: true)) gzip.Write(File.ReadAllBytes(path));
+        gz += sink.Length;
+    }
+    sizes.Add(gz);
+    await page.Context.CloseAsync();
+}
+
+// 3 and 4: spirals with the page's defaults.
+var to95 = new List<double>();
+var inBrowser = new List<double>();
+var longTasks = new List<string>();
+for (int i = 0; i < runs; i++)
+{
+    var page = await Open("?example=spirals&view=train");
+    await page.GetByTestId("example").SelectOptionAsync("spirals");
+    await page.Locator("#shape").Filter(new() { HasText = "spirals" }).WaitForAsync();
+    double start = await page.EvaluateAsync<double>("() => performance.now()");
+    var clock = Stopwatch.StartNew();
+    await page.GetByTestId("train-start").ClickAsync();
+    await page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=train-accuracy]').dataset.value) >= 0.95", null,
+        new PageWaitForFunctionOptions { Timeout = 120_000, PollingInterval = 50 });
+    to95.Add(clock.Elapsed.TotalSeconds);
+    await page.GetByTestId("train-start").IsEnabledAsync();
+    await page.WaitForFunctionAsync("() => !document.querySelector('[data-testid=train-stop]') || document.querySelector('[data-testid=train-stop]').disabled", null,
+        new PageWaitForFunctionOptions { Timeout = 300_000, PollingInterval = 200 });
+    string speed = await page.Locator("#speed").InnerTextAsync();
+    inBrowser.Add(double.Parse(new string([.. speed.TakeWhile(c => char.IsDigit(c) || c == ',')]).Replace(",", ""), CultureInfo.InvariantCulture));
+    var tasks = await page.EvaluateAsync<double[][]>("(t0) => window.__bench.long.filter(e => e[0] >= t0)", start);
+    longTasks.Add(tasks.Length == 0 ? "none" : $"{tasks.Length} (longest {tasks.Max(t => t[1]):F0} ms)");
+    await page.Context.CloseAsync();
+}
+
+// The library natively, the same network, data and settings (the count of the same EpochReport).
+var native = new List<double>();
+for (int i = 0; i < runs; i++)
+{
+    var (train, test) = DataSources.Load("spirals", 1);
+    var spec = NetworkSpec.Mlp([train.FeatureCount, 64, 64, train.OutputCount], "relu", "cross_entropy", seed: 1);
+    var trainer = new Trainer<float>(spec.Build<float>(), Optimizer<float>.Create("adam", 0.01, 0, 0), 32, 1);
+    double samples = 0, seconds = 0;
+    for (int e = 0; e < 300; e++)
+    {
+        var report = trainer.TrainEpoch(train, test);
+        samples += report.Samples;
+        seconds += report.Seconds;
+    }
+    native.Add(samples / seconds);
+}
+
+static double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
+Console.WriteLine("| measure | figure | target | met |");
+Console.WriteLine("|---|---|---|---|");
+Console.WriteLine($"| everything the page downloads (article1), gzip -9 | {Median([.. sizes.Select(s => (double)s)]) / 1e6:F2} MB | ≤ 3 MB | {(sizes.Max() <= 3_000_000 ? "yes" : "no")} |");
+Console.WriteLine($"| navigation to the loss on screen (article1, nothing cached) | median {Median(toNumbers):F0} ms ({string.Join(", ", toNumbers.Select(t => t.ToString("F0")))}) | ≤ 2000 ms | {(Median(toNumbers) <= 2000 ? "yes" : "no")} |");
+Console.WriteLine($"| spirals (page defaults): start to 95 % training accuracy | median {Median(to95):F1} s ({string.Join(", ", to95.Select(t => t.ToString("F1")))}) | ≤ 15 s | {(Median(to95) <= 15 ? "yes" : "no")} |");
+Console.WriteLine($"| main-thread tasks over 50 ms while spirals trains | {string.Join("; ", longTasks)} | none |  {(longTasks.All(t => t == "none") ? "yes" : "no")} |");
+Console.WriteLine($"| training examples/s in the worker (the trainer's own count, last snapshot) | median {Median(inBrowser):F0} | |  |");
+Console.WriteLine($"| … natively, the library in this process (300 epochs) | median {Median(native):F0} ({Median(native) / Median(inBrowser):F1}× the browser) | |  |");
+Console.WriteLine();
+Console.WriteLine($"Load average at the end: {Load()}.");
+Directory.Delete(site, recursive: true);
+return 0;
+
+static string Load() => File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";

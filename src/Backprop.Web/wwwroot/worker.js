@@ -1,0 +1,78 @@
+// The engine of the static site: the playground core (.NET on WebAssembly, Backprop.Web's Engine) in this
+// module worker, so the page's main thread only draws. Messages: {id, op, query, body} in; {id, status,
+// type, body} out, or for a training run {id, event: 'snapshot' | 'done', body}.
+import { dotnet } from './_framework/dotnet.js';
+
+// Listen before the runtime starts and queue what arrives: setting onmessage before dotnet.create() blocks
+// its loading (dotnet/runtime#114918).
+const queue = [];
+let handle = (message) => queue.push(message);
+self.addEventListener('message', (e) => handle(e.data));
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+let engine = null;
+let run = null; // the training run: { id, stop }
+
+// Held as long as this worker lives: the page learns of its end (crash, out of memory, closed) when it is released.
+const lock = new URL(self.location.href).searchParams.get('lock');
+if (lock && self.navigator.locks) self.navigator.locks.request(lock, () => new Promise(() => {}));
+
+try {
+  const runtime = await dotnet.create();
+  const exports = await runtime.getAssemblyExports(runtime.getConfig().mainAssemblyName);
+  engine = exports.Backprop.Web.Engine;
+  handle = dispatch;
+  self.postMessage({ ready: true });
+  for (const message of queue.splice(0)) dispatch(message);
+} catch (e) {
+  self.postMessage({ fatal: `the engine could not start: ${e?.message ?? e}` });
+}
+
+/** The answer of the core: "status\ntype\nbody". */
+function call(op, query = '', body = '') {
+  const text = engine.Call(op, query, body);
+  const a = text.indexOf('\n');
+  const b = text.indexOf('\n', a + 1);
+  return { status: Number(text.slice(0, a)), type: text.slice(a + 1, b), body: text.slice(b + 1) };
+}
+
+function dispatch(m) {
+  if (m.op === 'train') { train(m); return; }
+  if (m.op === 'train/stop') {
+    if (run) run.stop = true;
+    self.postMessage({ id: m.id, status: 200, type: JSON_TYPE, body: '{}' });
+    return;
+  }
+  self.postMessage({ id: m.id, ...call(m.op, m.query, m.body) });
+}
+
+// A zero-delay turn of the event loop (setTimeout is clamped to 4 ms): lets messages in between two slices.
+const channel = new MessageChannel();
+const turn = () => new Promise((resolve) => { channel.port1.onmessage = resolve; channel.port2.postMessage(null); });
+
+async function train(m) {
+  if (run) run.stop = true; // one run at a time, as the server keeps it
+  while (run) await turn();
+  const started = call('train', m.query);
+  if (started.status !== 200) { self.postMessage({ id: m.id, ...started }); return; }
+  const mine = { id: m.id, stop: false };
+  run = mine;
+  self.postMessage({ id: m.id, event: 'start' });
+  let error = null;
+  try {
+    for (;;) {
+      if (mine.stop) call('train/stop');
+      const step = call('train/step');
+      if (step.status !== 200) { error = JSON.parse(step.body).error; break; }
+      const { over, snapshot } = JSON.parse(step.body);
+      if (snapshot) self.postMessage({ id: m.id, event: 'snapshot', body: JSON.stringify(snapshot) });
+      if (over) break;
+      await turn();
+    }
+  } finally {
+    const finished = call('train/finish');
+    if (!error && finished.status !== 200) error = JSON.parse(finished.body).error;
+    run = null;
+    self.postMessage({ id: m.id, event: 'done', body: JSON.stringify(error ? { error } : {}) });
+  }
+}
