@@ -88,6 +88,12 @@ public sealed class PlaygroundState
         return paths.ToJsonString();
     }
 
+    /// <summary><c>GET descent?lr=..</c>: the state, its walk continued by the update W ← W − η·∂E/∂W and the next forward pass.</summary>
+    public string Descent(string query) => DescentState.Write(RequireProblem(), query);
+
+    /// <summary><c>GET node?layer=..&amp;unit=..&amp;direction=forward|backward</c>: the third article's picture of one node, <c>{"svg": "..."}</c>.</summary>
+    public string Node(string query) => NodePicture.Draw(_trace ?? throw NothingLoaded(), query);
+
     /// <summary>
     /// <c>GET train?optimizer=..&amp;lr=..&amp;batch=..&amp;epochs=..&amp;seed=..&amp;pace=..</c>: a new run on the current
     /// problem (which it copies), to be driven by the caller; bad settings throw before anything starts.

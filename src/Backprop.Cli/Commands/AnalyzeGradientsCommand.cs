@@ -14,10 +14,10 @@ namespace Backprop.Cli.Commands;
 /// </summary>
 internal static class AnalyzeGradientsCommand
 {
-    private static readonly NetworkOptions Network = new("spirals", depth: 10, width: 32, activation: "sigmoid", batch: 64);
-    private static readonly Option<int> Epochs = new("--epochs") { Description = "training epochs to follow (0: initialization only)", DefaultValueFactory = _ => 5 };
-    private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => "sgd" };
-    private static readonly Option<double> LearningRate = new("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.1 };
+    private static readonly NetworkOptions Network = NetworkOptions.For(StudyDefaults.Gradients);
+    private static readonly Option<int> Epochs = new("--epochs") { Description = "training epochs to follow (0: initialization only)", DefaultValueFactory = _ => StudyDefaults.Gradients.Epochs };
+    private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => StudyDefaults.Gradients.Optimizer };
+    private static readonly Option<double> LearningRate = new("--lr") { Description = "learning rate", DefaultValueFactory = _ => StudyDefaults.Gradients.LearningRate };
     private static readonly Option<bool> Compare = new("--compare") { Description = "sweep depth × sigmoid/tanh/relu × naive/xavier/he at initialization" };
     private static readonly Option<string> Depths = new("--depths") { Description = "depths for --compare", DefaultValueFactory = _ => "2,5,10,15,20" };
     private static readonly Option<string> Precision = new("--precision") { Description = "f32 or f64", DefaultValueFactory = _ => "f32" };

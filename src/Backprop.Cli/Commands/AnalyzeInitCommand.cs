@@ -14,11 +14,11 @@ namespace Backprop.Cli.Commands;
 /// </summary>
 internal static class AnalyzeInitCommand
 {
-    private static readonly NetworkOptions Network = new("spirals", depth: 10, width: 256, activation: "tanh", batch: 256);
+    private static readonly NetworkOptions Network = NetworkOptions.For(StudyDefaults.Init);
     private static readonly Option<string> Schemes = new("--schemes") { Description = "schemes to compare", DefaultValueFactory = _ => "naive,xavier,he" };
-    private static readonly Option<int> Epochs = new("--epochs") { Description = "training epochs per scheme", DefaultValueFactory = _ => 5 };
-    private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => "sgd" };
-    private static readonly Option<double> LearningRate = new("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.1 };
+    private static readonly Option<int> Epochs = new("--epochs") { Description = "training epochs per scheme", DefaultValueFactory = _ => StudyDefaults.Init.Epochs };
+    private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => StudyDefaults.Init.Optimizer };
+    private static readonly Option<double> LearningRate = new("--lr") { Description = "learning rate", DefaultValueFactory = _ => StudyDefaults.Init.LearningRate };
     private static readonly Option<string> Precision = new("--precision") { Description = "f32 or f64", DefaultValueFactory = _ => "f32" };
 
     public static Command Create()

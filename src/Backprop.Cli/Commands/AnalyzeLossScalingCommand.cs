@@ -13,12 +13,12 @@ namespace Backprop.Cli.Commands;
 /// </summary>
 internal static class AnalyzeLossScalingCommand
 {
-    private static readonly NetworkOptions Network = new("blobs", depth: 12, width: 32, activation: "sigmoid", batch: 32);
+    private static readonly NetworkOptions Network = NetworkOptions.For(StudyDefaults.LossScaling);
     private static readonly Option<string> Format = new("--format") { Description = "fp16 or bf16", DefaultValueFactory = _ => "fp16" };
     private static readonly Option<string> LossScale = new("--loss-scale") { Description = "dynamic (starts at 65536) or a number", DefaultValueFactory = _ => "dynamic" };
-    private static readonly Option<int> Epochs = new("--epochs") { Description = "training epochs per run", DefaultValueFactory = _ => 40 };
-    private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => "adam" };
-    private static readonly Option<double> LearningRate = new("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.005 };
+    private static readonly Option<int> Epochs = new("--epochs") { Description = "training epochs per run", DefaultValueFactory = _ => StudyDefaults.LossScaling.Epochs };
+    private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => StudyDefaults.LossScaling.Optimizer };
+    private static readonly Option<double> LearningRate = new("--lr") { Description = "learning rate", DefaultValueFactory = _ => StudyDefaults.LossScaling.LearningRate };
 
     public static Command Create()
     {

@@ -15,8 +15,8 @@ namespace Backprop.Cli.Commands;
 /// </summary>
 internal static class AnalyzeMemoryCommand
 {
-    private static readonly NetworkOptions Network = new("spirals", depth: 3, width: 64, activation: "relu", batch: 512);
-    private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => "adam" };
+    private static readonly NetworkOptions Network = NetworkOptions.For(StudyDefaults.Memory);
+    private static readonly Option<string> OptimizerName = new("--optimizer") { Description = "sgd, momentum, adam", DefaultValueFactory = _ => StudyDefaults.Memory.Optimizer };
     private static readonly Option<double> Momentum = new("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0 };
     private static readonly Option<string> Precision = new("--precision") { Description = "f32, f64, fp16 or bf16", DefaultValueFactory = _ => "f32" };
     private static readonly Option<string> Batches = new("--batches") { Description = "batch sizes for the growth curve", DefaultValueFactory = _ => "1,8,64,512,4096" };

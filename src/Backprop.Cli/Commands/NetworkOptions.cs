@@ -27,6 +27,9 @@ internal sealed class NetworkOptions(string data, int depth, int width, string a
     public Option<string?> Out { get; } = new("--out") { Description = outDescription };
     public Option<bool> Json { get; } = new("--json") { Description = jsonDescription };
 
+    /// <summary>The options of an analyze verb, defaulting to its study's settings (shared with the article pages).</summary>
+    public static NetworkOptions For(StudyDefaults d) => new(d.Data, d.Depth, d.Width, d.Activation, d.Batch);
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { Data, NetworkFile, Layers, Depth, Width, Activation, Loss, Init, Batch, Seed, Out, Json })

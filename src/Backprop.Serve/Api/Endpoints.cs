@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Backprop.Playground;
+using Backprop.Playground.Analysis;
 using Backprop.Playground.Training;
 using Backprop.Serve.Hosting;
 using Backprop.Serve.Sessions;
@@ -18,9 +19,11 @@ internal static class Endpoints
     {
         app.MapGet("/", context => Assets.Serve(context, "index.html"));
         app.MapGet("/{file}", (HttpContext context, string file) => Assets.Serve(context, file));
+        app.MapGet("/articles/{file}", (HttpContext context, string file) => Assets.Serve(context, "articles/" + file));
 
         var api = app.MapGroup("/api");
         api.MapGet("/examples", () => Results.Text(PlaygroundState.Examples(), Json));
+        api.MapGet("/analyze/{study}", (HttpContext c, string study) => Results.Text(Studies.Run(study, c.Request.QueryString.Value), Json));
         api.MapPost("/sessions", () => Results.Text(new JsonObject { ["id"] = sessions.Create().Id }.ToJsonString(), Json));
         api.MapPost("/s/{id}/load", (HttpContext c, string id) => WithSession(sessions, c, id, async p => State(p.Load(await Body.Text(c)))));
         api.MapGet("/s/{id}/state", (HttpContext c, string id) => WithSession(sessions, c, id, p => Task.FromResult(State(p.State()))));
@@ -31,6 +34,8 @@ internal static class Endpoints
         api.MapPost("/s/{id}/network", (HttpContext c, string id) => WithSession(sessions, c, id, async p => State(p.UploadNetwork(await Body.Text(c)))));
         api.MapGet("/s/{id}/paths", (HttpContext c, string id) => WithSession(sessions, c, id, p =>
             Task.FromResult(State(p.Paths(c.Request.QueryString.Value ?? "")))));
+        api.MapGet("/s/{id}/descent", (HttpContext c, string id) => WithSession(sessions, c, id, p => Task.FromResult(State(p.Descent(c.Request.QueryString.Value ?? "")))));
+        api.MapGet("/s/{id}/node", (HttpContext c, string id) => WithSession(sessions, c, id, p => Task.FromResult(State(p.Node(c.Request.QueryString.Value ?? "")))));
         api.MapGet("/s/{id}/train", (HttpContext c, string id) => Stream(sessions, c, id));
         api.MapPost("/s/{id}/train/stop", (HttpContext c, string id) =>
         {
