@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices.JavaScript;
 using System.Runtime.Versioning;
 using Backprop.Playground;
+using Backprop.Playground.Analysis;
 using Backprop.Playground.Training;
 
 namespace Backprop.Web;
@@ -63,6 +64,8 @@ internal static partial class Engine
             case "data": return (State.UploadCsv(query, body), Json);
             case "network": return (State.UploadNetwork(body), Json);
             case "paths": return (State.Paths(query), Json);
+            case "descent": return (State.Descent(query), Json);
+            case "node": return (State.Node(query), Json);
             case "train":
                 _job = State.StartTraining(query);
                 _sent = 0;
@@ -77,6 +80,7 @@ internal static partial class Engine
                 _job = null;
                 return ("{}", Json);
             default:
+                if (op.StartsWith("analyze/", StringComparison.Ordinal)) return (Studies.Run(op["analyze/".Length..], query), Json);
                 if (op.StartsWith("download/", StringComparison.Ordinal))
                 {
                     var d = State.Download(op["download/".Length..]);

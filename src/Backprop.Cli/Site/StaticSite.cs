@@ -34,7 +34,7 @@ internal static class StaticSite
             string path = Path.GetFullPath(Path.Combine(root, entry.FullName));
             if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue; // never outside the folder
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            if (entry.FullName == "index.html")
+            if (entry.FullName.EndsWith(".html", StringComparison.Ordinal)) // the playground and the article pages
             {
                 using var reader = new StreamReader(entry.Open());
                 File.WriteAllText(path, ForWorker(reader.ReadToEnd()));

@@ -14,7 +14,7 @@ let journal = [];     // the calls that made the current state: a load or upload
 
 function start() {
   const lock = `backprop-engine-${crypto.randomUUID()}`;
-  const w = new Worker(`worker.js?lock=${lock}`, { type: 'module' });
+  const w = new Worker(new URL(`worker.js?lock=${lock}`, import.meta.url), { type: 'module' }); // beside this module: pages in folders (articles/) too
   worker = w;
   ready = new Promise((resolve, reject) => {
     w.addEventListener('message', (e) => {
