@@ -13,19 +13,45 @@ using Microsoft.Playwright;
 //   2. navigation to the first loss on screen (a MutationObserver on the loss, installed before the page's scripts);
 //   3. spirals with the page's defaults (2-64-64-2 relu, cross-entropy; Adam 0.01, batch 32): time to 95 %
 //      training accuracy, and the examples/s of the training engine in the worker against the library natively;
-//   4. main-thread tasks over 50 ms (PerformanceObserver 'longtask') while it trains.
-//   dotnet run -c Release --project bench/Backprop.WebBench [-- --runs 3]
-int runs = args is ["--runs", var n] && int.TryParse(n, CultureInfo.InvariantCulture, out int r) && r > 0 ? r : 3;
+//   4. main-thread tasks over 50 ms (PerformanceObserver 'longtask') while it trains;
+//   5. training examples/s side by side (Speed.cs): ours in the site's worker, TensorFlow.js's backends in the same
+//      Chromium, the library natively; 2-8-2, 2-16-16-2, 2-64-64-2 on the same spirals data.
+//   dotnet run -c Release --project bench/Backprop.WebBench [-- --runs 3] [--epochs 300] [--speed]
+// TensorFlow.js is the benchmark's alone (CI never needs it): `npm ci --prefix bench/Backprop.WebBench/tfjs`;
+// without it, table 5 leaves its columns empty and says so.
+int runs = 3, epochs = 300;
+bool speedOnly = false;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int r) && r > 0: runs = r; i++; break;
+        case "--epochs" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int e) && e > 0: epochs = e; i++; break;
+        case "--speed": speedOnly = true; break;
+        default:
+            Console.WriteLine("""
+                usage: dotnet run -c Release --project bench/Backprop.WebBench [-- --runs N] [--epochs N] [--speed]
+                  --runs N    runs of each measure, the median reported (3)
+                  --epochs N  epochs of each training run in the speed table (300)
+                  --speed     only the side-by-side training speed table (ours in the browser, TensorFlow.js, native)
+                TensorFlow.js for the speed table (pinned, from the npm registry, offline at run time):
+                  npm ci --prefix bench/Backprop.WebBench/tfjs
+                """);
+            return args[i] is "--help" or "-h" ? 0 : 2;
+    }
+}
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string site = Directory.CreateTempSubdirectory("backprop-webbench-").FullName;
 Backprop.Cli.Site.StaticSite.Write(site);
+bool withTfjs = Speed.Install(site);
 using var folder = new Folder(site);
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
 {
     ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM") ?? "/usr/bin/chromium",
     Headless = true,
-    Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    // No GPU here: WebGL (TensorFlow.js's webgl backend) runs on SwiftShader, which Chromium wants asked for.
+    Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--enable-unsafe-swiftshader"],
 });
 Console.WriteLine($"# backprop site, measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine();
@@ -50,6 +76,13 @@ async Task<IPage> Open(string query, List<string>? requested = null)
     await page.GotoAsync(new Uri(folder.Url, query).ToString());
     await page.WaitForSelectorAsync("body[data-ready=true]", new() { Timeout = 60_000 });
     return page;
+}
+
+if (speedOnly)
+{
+    await SpeedTable();
+    Directory.Delete(site, recursive: true);
+    return 0;
 }
 
 // 1 and 2: a fresh context each time (nothing cached).
@@ -116,7 +149,7 @@ for (int i = 0; i < runs; i++)
     native.Add(samples / seconds);
 }
 
-static double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
+static double Median(List<double> v) => Speed.Median(v);
 Console.WriteLine("| measure | figure | target | met |");
 Console.WriteLine("|---|---|---|---|");
 Console.WriteLine($"| everything the page downloads (article1), gzip -9 | {Median([.. sizes.Select(s => (double)s)]) / 1e6:F2} MB | ≤ 3 MB | {(sizes.Max() <= 3_000_000 ? "yes" : "no")} |");
@@ -126,8 +159,16 @@ Console.WriteLine($"| main-thread tasks over 50 ms while spirals trains | {strin
 Console.WriteLine($"| training examples/s in the worker (the trainer's own count, last snapshot) | median {Median(inBrowser):F0} | |  |");
 Console.WriteLine($"| … natively, the library in this process (300 epochs) | median {Median(native):F0} ({Median(native) / Median(inBrowser):F1}× the browser) | |  |");
 Console.WriteLine();
-Console.WriteLine($"Load average at the end: {Load()}.");
+await SpeedTable();
 Directory.Delete(site, recursive: true);
 return 0;
+
+async Task SpeedTable()
+{
+    if (!withTfjs) Console.WriteLine("TensorFlow.js is not installed (npm ci --prefix bench/Backprop.WebBench/tfjs): its columns are skipped.\n");
+    foreach (string line in await Speed.Measure(browser, folder.Url, withTfjs, runs, epochs)) Console.WriteLine(line);
+    Console.WriteLine();
+    Console.WriteLine($"Load average at the end: {Load()}.");
+}
 
 static string Load() => File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
