@@ -372,9 +372,10 @@ function trimSvg(svg, box) {
   if (caption) caption.textContent = heading.map((t) => t.textContent.trim().replace(/[.:]$/, '')).join('. ') + '.';
   for (const t of heading) t.remove();
   // Measuring a diagram of thousands of weights takes 50-120 ms of layout: one of that size is measured once
-  // per architecture and view box (its extent does not change with the values).
+  // per architecture (its extent, heading removed, does not change with the values; the engine's view box
+  // does, with the heading's numbers).
   const big = svg.getElementsByTagName('*').length > 1000;
-  const key = `${box.id}|${page.data?.sizes?.join('-')}|${page.svgKind}|${svg.getAttribute('viewBox')}`;
+  const key = `${box.id}|${page.data?.sizes?.join('-')}|${page.svgKind}`;
   let b = big ? trimmed.get(key) : null;
   if (!b) {
     const r = top.getBBox();
