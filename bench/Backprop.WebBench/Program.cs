@@ -13,12 +13,13 @@ using Microsoft.Playwright;
 //   2. navigation to the first loss on screen (a MutationObserver on the loss, installed before the page's scripts);
 //   3. spirals with the page's defaults (2-64-64-2 relu, cross-entropy; Adam 0.01, batch 32): time to 95 %
 //      training accuracy, and the examples/s of the training engine in the worker against the library natively;
-//   4. main-thread tasks over 50 ms (PerformanceObserver 'longtask') while it trains;
-//   5. training examples/s side by side (Speed.cs): ours in the site's worker, TensorFlow.js's backends in the same
+//   4. main-thread tasks over 50 ms (PerformanceObserver 'longtask') while it trains, and after the run;
+//   5. while it trains, a step press and an edit to the answer on screen (WEBBENCH_PROFILE=file.cpuprofile: the first run's CPU profile);
+//   6. training examples/s side by side (Speed.cs): ours in the site's worker, TensorFlow.js's backends in the same
 //      Chromium, the library natively; 2-8-2, 2-16-16-2, 2-64-64-2 on the same spirals data.
 //   dotnet run -c Release --project bench/Backprop.WebBench [-- --runs 3] [--epochs 300] [--speed]
 // TensorFlow.js is the benchmark's alone (CI never needs it): `npm ci --prefix bench/Backprop.WebBench/tfjs`;
-// without it, table 5 leaves its columns empty and says so.
+// without it, table 6 leaves its columns empty and says so.
 int runs = 3, epochs = 300;
 bool speedOnly = false;
 for (int i = 0; i < args.Length; i++)
@@ -107,29 +108,89 @@ for (int i = 0; i < runs; i++)
     await page.Context.CloseAsync();
 }
 
-// 3 and 4: spirals with the page's defaults.
+// 3, 4 and 5: spirals with the page's defaults, stopping at epoch 300; while it trains, step presses and edits.
 var to95 = new List<double>();
 var inBrowser = new List<double>();
 var longTasks = new List<string>();
+var endTasks = new List<string>();
+var stepMs = new List<double>();
+var editMs = new List<double>();
+string? trace = Environment.GetEnvironmentVariable("WEBBENCH_PROFILE"); // a CPU profile of the first run's main thread, for attribution
+ICDPSession? profiler = null;
 for (int i = 0; i < runs; i++)
 {
     var page = await Open("?example=spirals&view=train");
     await page.GetByTestId("example").SelectOptionAsync("spirals");
     await page.Locator("#shape").Filter(new() { HasText = "spirals" }).WaitForAsync();
+    await page.Locator("#epochs").FillAsync("300");
+    if (trace is not null && i == 0)
+    {
+        profiler = await page.Context.NewCDPSessionAsync(page);
+        await profiler.SendAsync("Profiler.enable");
+        await profiler.SendAsync("Profiler.setSamplingInterval", new() { ["interval"] = 500 });
+        await profiler.SendAsync("Profiler.start");
+    }
     double start = await page.EvaluateAsync<double>("() => performance.now()");
     var clock = Stopwatch.StartNew();
     await page.GetByTestId("train-start").ClickAsync();
     await page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=train-accuracy]').dataset.value) >= 0.95", null,
         new PageWaitForFunctionOptions { Timeout = 120_000, PollingInterval = 50 });
     to95.Add(clock.Elapsed.TotalSeconds);
-    await page.GetByTestId("train-start").IsEnabledAsync();
-    await page.WaitForFunctionAsync("() => !document.querySelector('[data-testid=train-stop]') || document.querySelector('[data-testid=train-stop]').disabled", null,
+    // While it goes on training: the Walk view, step presses, then edits of w¹₁₁ (each answered by a new loss).
+    bool stillTraining = !await page.GetByTestId("train-stop").IsDisabledAsync();
+    await page.Locator("nav.views [data-view=walk]").ClickAsync();
+    for (int k = 0; k < 4; k++)
+        stepMs.Add(await Answered(page, () => page.GetByTestId("step-next").ClickAsync(), "[data-testid=step-label]", null));
+    for (int k = 0; k < 3; k++)
+    {
+        await page.Locator("#weights [data-weight='1-1-1']").ClickAsync();
+        await page.GetByTestId("edit-value").FillAsync((0.5 + 0.1 * k).ToString(CultureInfo.InvariantCulture));
+        editMs.Add(await Answered(page, () => page.GetByTestId("edit-value").PressAsync("Enter"), "[data-testid=loss]", "data-value"));
+    }
+    if (!stillTraining || await page.GetByTestId("train-stop").IsDisabledAsync())
+        Console.WriteLine($"(run {i + 1}: training ended before the presses were all made: they are not all 'while training')");
+    await page.Locator("nav.views [data-view=train]").ClickAsync();
+    double end = await page.EvaluateAsync<double>("() => performance.now()");
+    await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=train-stop]').disabled", null,
         new PageWaitForFunctionOptions { Timeout = 300_000, PollingInterval = 200 });
+    await page.WaitForTimeoutAsync(1000); // the render of the trained state after the run
+    if (profiler is not null && i == 0)
+    {
+        var profile = await profiler.SendAsync("Profiler.stop");
+        await File.WriteAllTextAsync(trace!, profile?.GetProperty("profile").GetRawText());
+    }
     string speed = await page.Locator("#speed").InnerTextAsync();
     inBrowser.Add(double.Parse(new string([.. speed.TakeWhile(c => char.IsDigit(c) || c == ',')]).Replace(",", ""), CultureInfo.InvariantCulture));
     var tasks = await page.EvaluateAsync<double[][]>("(t0) => window.__bench.long.filter(e => e[0] >= t0)", start);
-    longTasks.Add(tasks.Length == 0 ? "none" : $"{tasks.Length} (longest {tasks.Max(t => t[1]):F0} ms)");
+    longTasks.Add(Describe([.. tasks.Where(t => t[0] < end)]));
+    endTasks.Add(Describe([.. tasks.Where(t => t[0] >= end)]));
     await page.Context.CloseAsync();
+}
+
+static string Describe(double[][] tasks) => tasks.Length == 0 ? "none" : $"{tasks.Length} (longest {tasks.Max(t => t[1]):F0} ms)";
+
+// From the press (the input event's time stamp) to the frame after the watched element changed: the answer on screen.
+static async Task<double> Answered(IPage page, Func<Task> press, string watched, string? attribute)
+{
+    await page.EvaluateAsync("""
+        ([sel, attr]) => {
+          const el = document.querySelector(sel);
+          const before = attr ? el.getAttribute(attr) : el.textContent;
+          window.__answer = new Promise((resolve) => {
+            let pressed = null;
+            const stamp = (e) => { if (pressed === null) pressed = e.timeStamp; };
+            for (const type of ['mousedown', 'keydown']) document.addEventListener(type, stamp, { capture: true, once: true });
+            const seen = new MutationObserver(() => {
+              if ((attr ? el.getAttribute(attr) : el.textContent) === before) return;
+              seen.disconnect();
+              requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - pressed)));
+            });
+            seen.observe(el, { attributes: true, childList: true, characterData: true, subtree: true });
+          });
+        }
+        """, new object?[] { watched, attribute });
+    await press();
+    return await page.EvaluateAsync<double>("() => window.__answer");
 }
 
 // The library natively, the same network, data and settings (the count of the same EpochReport).
@@ -155,7 +216,10 @@ Console.WriteLine("|---|---|---|---|");
 Console.WriteLine($"| everything the page downloads (article1), gzip -9 | {Median([.. sizes.Select(s => (double)s)]) / 1e6:F2} MB | ≤ 3 MB | {(sizes.Max() <= 3_000_000 ? "yes" : "no")} |");
 Console.WriteLine($"| navigation to the loss on screen (article1, nothing cached) | median {Median(toNumbers):F0} ms ({string.Join(", ", toNumbers.Select(t => t.ToString("F0")))}) | ≤ 2000 ms | {(Median(toNumbers) <= 2000 ? "yes" : "no")} |");
 Console.WriteLine($"| spirals (page defaults): start to 95 % training accuracy | median {Median(to95):F1} s ({string.Join(", ", to95.Select(t => t.ToString("F1")))}) | ≤ 15 s | {(Median(to95) <= 15 ? "yes" : "no")} |");
-Console.WriteLine($"| main-thread tasks over 50 ms while spirals trains | {string.Join("; ", longTasks)} | none |  {(longTasks.All(t => t == "none") ? "yes" : "no")} |");
+Console.WriteLine($"| main-thread tasks over 50 ms while spirals trains (presses and edits included) | {string.Join("; ", longTasks)} | none | {(longTasks.All(t => t == "none") ? "yes" : "no")} |");
+Console.WriteLine($"| … from the last press to 1 s after the run's end (the trained state rendered) | {string.Join("; ", endTasks)} | none | {(endTasks.All(t => t == "none") ? "yes" : "no")} |");
+Console.WriteLine($"| step press to the new step on screen, while training | median {Median(stepMs):F0} ms, longest {stepMs.Max():F0} ms ({stepMs.Count}) | < 100 ms | {(stepMs.Max() < 100 ? "yes" : "no")} |");
+Console.WriteLine($"| edit (Enter) to the new loss on screen, while training | median {Median(editMs):F0} ms, longest {editMs.Max():F0} ms ({editMs.Count}) | < 100 ms | {(editMs.Max() < 100 ? "yes" : "no")} |");
 Console.WriteLine($"| training examples/s in the worker (the trainer's own count, last snapshot) | median {Median(inBrowser):F0} | |  |");
 Console.WriteLine($"| … natively, the library in this process (300 epochs) | median {Median(native):F0} ({Median(native) / Median(inBrowser):F1}× the browser) | |  |");
 Console.WriteLine();

@@ -20,6 +20,7 @@ const DIAGRAM_TEXT = 12.5, DIAGRAM_TEXT_LARGE = 16;
 const page = {
   data: null, initial: null, step: 0, selected: null, view: 'walk', timer: null, svgKind: null,
   source: null, upload: null, large: false, embed: false, opener: null,
+  tablesStale: false, diagramHasAll: false,
 };
 
 export function showError(message) { $('error').textContent = message; }
@@ -116,13 +117,21 @@ export function render(data) {
   const kind = page.source?.kind;
   $('layers-label').hidden = !(kind === 'dataset' || kind === 'csv');
   if (!$('layers-label').hidden) $('layers').value = data.sizes.slice(1, -1).join('-');
-  renderBatch();
-  renderWeights();
+  // The batch and weight tables are hidden in Train, where the run's end renders: built when next shown
+  // (thousands of cells for 2-64-64-2, too long a task while the page should answer).
+  page.tablesStale = page.view === 'train';
+  if (!page.tablesStale) renderTables();
   renderStep();
   for (const [id, file] of [['dl-network', 'network.json'], ['dl-report', 'report.html'], ['dl-history', 'history.csv']])
     $(id).href = sessionUrl(`download/${file}`);
   markSelected();
   if (page.selected && page.view === 'inspect') inspect(page.selected);
+}
+
+function renderTables() {
+  page.tablesStale = false;
+  renderBatch();
+  renderWeights(); // with the test hooks that the diagram shown asks for
 }
 
 function renderBatch() {
@@ -177,27 +186,53 @@ function refName(r) {
   return `${r.target.toLowerCase()}${sub(r.col)} of example ${r.row}`;
 }
 
-/** Tables of every W and B, values with gradients below; a large layer's table starts folded (less to lay out on each edit). */
+/**
+ * Tables of every W and B, values with gradients below; a large layer's table starts folded. Written as one
+ * HTML string (parsed at once) with the listeners on #weights (see wire): 4k buttons made one by one took
+ * 100-200 ms.
+ */
 function renderWeights() {
-  const box = $('weights');
-  box.replaceChildren();
+  const html = [];
   page.data.layers.forEach((layer, k) => {
     const L = k + 1;
-    const fold = document.createElement('details');
-    fold.dataset.layer = String(L);
-    fold.open = layer.weights.length * layer.weights[0].length <= 256;
-    const summary = document.createElement('summary');
-    summary.textContent = `W${sup(L)} and B${sup(L)} (${layer.weights.length}×${layer.weights[0].length})`;
-    fold.append(summary);
-    fold.append(matrixTable(null, layer.weights, (i, j, td, v) => {
-      const b = cellButton({ target: 'W', layer: L, row: i + 1, col: j + 1 }, v, layer.weights_grad[i][j]);
-      b.dataset.weight = `${L}-${i + 1}-${j + 1}`;
-      td.append(b);
-    }));
-    fold.append(matrixTable(`B${sup(L)}`, [layer.bias], (_, j, td, v) =>
-      td.append(cellButton({ target: 'B', layer: L, row: 1, col: j + 1 }, v, layer.bias_grad[j]))));
-    box.append(fold);
+    const open = layer.weights.length * layer.weights[0].length <= 256;
+    html.push(`<details data-layer="${L}"${open ? ' open' : ''}><summary>W${sup(L)} and B${sup(L)} (${layer.weights.length}×${layer.weights[0].length})</summary>`);
+    html.push('<div class="scroll"><table class="matrix"><tbody>');
+    layer.weights.forEach((row, i) => {
+      html.push('<tr>');
+      row.forEach((v, j) => html.push('<td>', cellHtml({ target: 'W', layer: L, row: i + 1, col: j + 1 }, v, layer.weights_grad[i][j], `${L}-${i + 1}-${j + 1}`), '</td>'));
+      html.push('</tr>');
+    });
+    html.push(`</tbody></table></div><div><p class="caption">B${sup(L)}</p><div class="scroll"><table class="matrix"><tbody><tr>`);
+    layer.bias.forEach((v, j) => html.push('<td>', cellHtml({ target: 'B', layer: L, row: 1, col: j + 1 }, v, layer.bias_grad[j], null), '</td>'));
+    html.push('</tr></tbody></table></div></div></details>');
   });
+  $('weights').innerHTML = html.join('');
+}
+
+const attr = (text) => String(text).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** cellButton's button as HTML (its listeners are on the table's box). */
+function cellHtml(ref, value, grad, weight) {
+  const key = refKey(ref);
+  const title = `${refName(ref)} = ${exact(value)}` + (grad === null ? '' : `, gradient ${exact(grad)}`);
+  return `<button type="button" class="cell" data-ref="${key}" data-key="${key}" data-value="${attr(exact(value))}" title="${attr(title)}"`
+    + (weight ? ` data-weight="${weight}"${page.diagramHasAll ? '' : ` data-testid="w-${weight}"`}` : '')
+    + (grad === null ? `>${attr(short(value))}</button>` : ` data-grad="${attr(exact(grad))}">${attr(short(value))}<span class="grad">${attr(short(grad))}</span></button>`);
+}
+
+/** The ref of a data-key ("W:1:2:3"). */
+function keyRef(key) {
+  const [target, layer, row, col] = key.split(':');
+  return { target, layer: Number(layer), row: Number(row), col: Number(col) };
+}
+
+/** Where the diagram draws blocks instead of single weights, the weight tables carry the test hooks. */
+function tableHooks() {
+  for (const b of document.querySelectorAll('#weights [data-weight]')) {
+    if (page.diagramHasAll) delete b.dataset.testid;
+    else b.dataset.testid = `w-${b.dataset.weight}`;
+  }
 }
 
 // ---- the walk -----------------------------------------------------------------------------------
@@ -235,7 +270,11 @@ function follow() {
   if (box.scrollWidth <= box.clientWidth + 1) return;
   const b = box.getBoundingClientRect();
   let lo = Infinity, hi = -Infinity;
-  for (const el of box.querySelectorAll('.lit')) {
+  // The lit units mark the place (asking thousands of lit weights for their box took over 100 ms); a step
+  // that lights weights only falls back to them.
+  let lit = box.querySelectorAll('.lit:not([data-edge])');
+  if (lit.length === 0) lit = box.querySelectorAll('.lit');
+  for (const el of lit) {
     const r = el.getBoundingClientRect();
     if (r.width === 0) continue;
     lo = Math.min(lo, r.left - b.left + box.scrollLeft);
@@ -265,6 +304,12 @@ function showGradients() {
     : 'Values, with each gradient ∂E/∂w below in blue.';
 }
 
+/** The diagram's weights answer through listeners on its box (see wire), not 4k listeners of their own. */
+function diagramEdge(e) {
+  const el = e.target instanceof Element ? e.target.closest('[data-edge^="W"][data-key]') : null;
+  return el && $('diagram').contains(el) ? el : null;
+}
+
 function drawDiagram(kind) {
   if (page.svgKind === kind) return;
   page.svgKind = kind;
@@ -285,17 +330,10 @@ function drawDiagram(kind) {
     el.setAttribute('role', 'button');
     el.setAttribute('aria-label', `${refName(ref)} = ${el.dataset.value}, gradient ${el.dataset.grad}`);
     if (drawn) el.dataset.testid = `w-${ref.layer}-${ref.row}-${ref.col}`;
-    el.addEventListener('click', () => select(ref, true, el));
-    el.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(ref, true, el); } });
-    el.addEventListener('mouseenter', () => hover(ref));
-    el.addEventListener('mouseleave', () => markHovered(null));
-    el.addEventListener('focus', () => hover(ref));
   }
-  // Where the diagram draws blocks instead of single weights, the weight tables carry the test hooks.
-  for (const b of document.querySelectorAll('#weights [data-weight]')) {
-    if (drawn) delete b.dataset.testid;
-    else b.dataset.testid = `w-${b.dataset.weight}`;
-  }
+  const changed = page.diagramHasAll !== drawn;
+  page.diagramHasAll = drawn;
+  if (changed && !page.tablesStale) tableHooks();
   scaleSvg(box);
   markSelected();
 }
@@ -333,9 +371,20 @@ function trimSvg(svg, box) {
   const caption = box.previousElementSibling?.classList.contains('diagram-caption') ? box.previousElementSibling : null;
   if (caption) caption.textContent = heading.map((t) => t.textContent.trim().replace(/[.:]$/, '')).join('. ') + '.';
   for (const t of heading) t.remove();
-  const b = top.getBBox();
+  // Measuring a diagram of thousands of weights takes 50-120 ms of layout: one of that size is measured once
+  // per architecture (its extent, heading removed, does not change with the values; the engine's view box
+  // does, with the heading's numbers).
+  const big = svg.getElementsByTagName('*').length > 1000;
+  const key = `${box.id}|${page.data?.sizes?.join('-')}|${page.svgKind}`;
+  let b = big ? trimmed.get(key) : null;
+  if (!b) {
+    const r = top.getBBox();
+    b = { x: r.x, y: r.y, width: r.width, height: r.height };
+    if (big && b.width > 0 && b.height > 0) trimmed.set(key, b);
+  }
   if (b.width > 0 && b.height > 0) svg.setAttribute('viewBox', `${b.x - 6} ${b.y - 6} ${b.width + 12} ${b.height + 12}`);
 }
+const trimmed = new Map();
 
 /** Lights what the step reads and writes; the rest of the diagram fades. */
 function light(step) {
@@ -563,6 +612,11 @@ function saveUrl() {
 
 function setView(view) {
   page.view = view;
+  if (view !== 'train' && page.tablesStale && page.data) {
+    renderTables();
+    showGradients();
+    markSelected();
+  }
   $('main').className = `view-${view}`;
   document.documentElement.dataset.view = view;
   for (const b of document.querySelectorAll('.views [data-view]')) {
@@ -627,6 +681,20 @@ function wire() {
     e.preventDefault();
   });
   for (const b of document.querySelectorAll('.views [data-view]')) b.addEventListener('click', () => setView(b.dataset.view));
+  const weights = $('weights');
+  const cell = (e) => (e.target instanceof Element ? e.target.closest('button.cell') : null);
+  weights.addEventListener('click', (e) => { const b = cell(e); if (b) select(keyRef(b.dataset.key), true, b); });
+  weights.addEventListener('mouseover', (e) => { const b = cell(e); if (b && !b.contains(e.relatedTarget)) hover(keyRef(b.dataset.key)); });
+  weights.addEventListener('focusin', (e) => { const b = cell(e); if (b) hover(keyRef(b.dataset.key)); });
+  const diagram = $('diagram');
+  diagram.addEventListener('click', (e) => { const el = diagramEdge(e); if (el) select(keyRef(el.dataset.key), true, el); });
+  diagram.addEventListener('keydown', (e) => {
+    const el = diagramEdge(e);
+    if (el && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); select(keyRef(el.dataset.key), true, el); }
+  });
+  diagram.addEventListener('mouseover', (e) => { const el = diagramEdge(e); if (el && !el.contains(e.relatedTarget)) hover(keyRef(el.dataset.key)); });
+  diagram.addEventListener('mouseout', (e) => { const el = diagramEdge(e); if (el && !el.contains(e.relatedTarget)) markHovered(null); });
+  diagram.addEventListener('focusin', (e) => { const el = diagramEdge(e); if (el) hover(keyRef(el.dataset.key)); });
   $('large').addEventListener('click', () => setLarge(!page.large));
   $('copy-link').addEventListener('click', copyLink);
   $('dl-svg').addEventListener('click', downloadSvg);

@@ -11,6 +11,9 @@ let app = null;
 let running = null;
 let curves = { train: [], test: [], norms: [] };
 let epoch = 0;
+/** The newest snapshot not yet drawn: snapshots can come faster than frames, so at most one is drawn per frame. */
+let unseen = null;
+let frame = 0;
 
 export function initTrain(hooks) {
   app = hooks;
@@ -40,6 +43,7 @@ export function abortTraining() {
 
 /** A new network (loaded, edited, reset): epoch 0, empty curves and charts. */
 export function resetTraining() {
+  dropUnseen();
   curves = { train: [], test: [], norms: [] };
   epoch = 0;
   $('train-epoch').textContent = '0';
@@ -71,6 +75,7 @@ async function train(epochs) {
   } catch (e) {
     if (e.name !== 'AbortError') app.showError(e.message);
   } finally {
+    drawUnseen(); // the run's last numbers on screen before start is enabled again
     running = null;
     $('train-start').disabled = $('train-one').disabled = $('train-reset').disabled = false;
     $('train-stop').disabled = true;
@@ -84,6 +89,24 @@ async function train(epochs) {
 function progress(p) {
   if (p.epoch === 0) curves = { train: [], test: [], norms: [] };
   epoch = p.epoch;
+  curves.train.push([p.epoch, p.train_loss]);
+  curves.test.push([p.epoch, p.test_loss]);
+  curves.norms.push([p.epoch, p.grad_norms]);
+  unseen = p;
+  if (!frame) frame = requestAnimationFrame(drawUnseen);
+}
+
+function dropUnseen() {
+  if (frame) cancelAnimationFrame(frame);
+  frame = 0;
+  unseen = null;
+}
+
+/** Draws the newest snapshot (its numbers, curves, boundary and weights together, so they always agree). */
+function drawUnseen() {
+  const p = unseen;
+  dropUnseen();
+  if (!p) return;
   $('train-epoch').textContent = `${p.epoch}`;
   $('train-epoch').dataset.value = exact(p.epoch);
   setNumber('train-loss', p.train_loss);
@@ -97,9 +120,6 @@ function progress(p) {
     setNumber('test-accuracy', p.test_accuracy);
   }
   $('speed').textContent = p.samples_per_second ? `${Math.round(p.samples_per_second).toLocaleString('en')} examples/s` : '';
-  curves.train.push([p.epoch, p.train_loss]);
-  curves.test.push([p.epoch, p.test_loss]);
-  curves.norms.push([p.epoch, p.grad_norms]);
   drawCurves($('loss-chart'), [
     { points: curves.train, colour: '#0072b2' },
     { points: curves.test, colour: '#d55e00', dash: [5, 4] },
@@ -109,7 +129,7 @@ function progress(p) {
     colour: CLASS_COLOURS[k % CLASS_COLOURS.length],
     label: `W${k + 1}`,
   })));
-  if (p.boundary) drawBoundary($('boundary'), p.boundary);
+  if (p.boundary) drawBoundary($('boundary'), p.boundary, p.epoch);
   if (p.weights) drawWeights($('weights-chart'), p.weights, p.epoch);
 }
 
@@ -189,7 +209,7 @@ function drawCurves(canvas, series) {
 }
 
 /** The predicted class of each grid cell, pale, with the training points on top: cleared and drawn whole each time. */
-function drawBoundary(canvas, b) {
+function drawBoundary(canvas, b, at) {
   const g = canvas.getContext('2d');
   const size = canvas.width, cell = size / b.n;
   g.globalAlpha = 1;
@@ -215,5 +235,5 @@ function drawBoundary(canvas, b) {
     g.fill();
     g.stroke();
   }
-  canvas.dataset.epoch = String(epoch);
+  canvas.dataset.epoch = String(at);
 }
