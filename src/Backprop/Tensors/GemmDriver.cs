@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Wasm;
 using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Tensors;
@@ -32,12 +33,14 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
     public static GemmKernelKind Best { get; } =
         Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? GemmKernelKind.Avx512
         : Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmKernelKind.Avx2
+        : PackedSimd.IsSupported ? GemmKernelKind.Wasm
         : GemmKernelKind.Vector;
 
     public static int MR(GemmKernelKind kind) => kind switch
     {
         GemmKernelKind.Avx512 => GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.MR,
         GemmKernelKind.Avx2 => GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.MR,
+        GemmKernelKind.Wasm => GemmKernel<T, Vector128<T>, WasmVectors<T>>.MR,
         _ => GemmKernel<T, Vector<T>, PortableVectors<T>>.MR,
     };
 
@@ -45,6 +48,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
     {
         GemmKernelKind.Avx512 => GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.NR,
         GemmKernelKind.Avx2 => GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.NR,
+        GemmKernelKind.Wasm => GemmKernel<T, Vector128<T>, WasmVectors<T>>.NR,
         _ => GemmKernel<T, Vector<T>, PortableVectors<T>>.NR,
     };
 
@@ -198,6 +202,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
             {
                 case GemmKernelKind.Avx512: GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.RunNarrow(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
                 case GemmKernelKind.Avx2: GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.RunNarrow(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
+                case GemmKernelKind.Wasm: GemmKernel<T, Vector128<T>, WasmVectors<T>>.RunNarrow(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
                 default: GemmKernel<T, Vector<T>, PortableVectors<T>>.RunNarrow(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
             }
             return;
@@ -206,6 +211,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
         {
             case GemmKernelKind.Avx512: GemmKernel<T, Vector512<T>, Avx512Vectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
             case GemmKernelKind.Avx2: GemmKernel<T, Vector256<T>, Avx2Vectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
+            case GemmKernelKind.Wasm: GemmKernel<T, Vector128<T>, WasmVectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
             default: GemmKernel<T, Vector<T>, PortableVectors<T>>.Run(kc, a, aRow, aCol, b, c, ldc, accumulate, finish); break;
         }
     }

@@ -40,4 +40,7 @@ internal enum GemmKernelKind
     Avx512,
     Avx2,
     Vector,
+
+    /// <summary>WebAssembly SIMD128, which has no fused multiply-add: a multiply, then an add.</summary>
+    Wasm,
 }

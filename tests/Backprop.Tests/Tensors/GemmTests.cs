@@ -37,6 +37,37 @@ public class GemmTests
         Assert.Throws<ArgumentException>(() => Gemm.Multiply(square, new Matrix<float>(3, 3), square));
     }
 
+    /// <summary>
+    /// The WebAssembly kernel (SIMD128 has no fused multiply-add) rounds each product, then each sum, in the order of k:
+    /// bit for bit the scalar loop c = c + a·b in T, within one block of k (256 floats).
+    /// </summary>
+    [Theory]
+    [InlineData(8, 8, 1)]
+    [InlineData(37, 70, 129)]
+    [InlineData(64, 64, 256)]
+    [InlineData(3, 5, 200)]
+    public void WasmKernelRoundsTheProductThenTheSum(int m, int n, int k)
+    {
+        var rng = new Random(m + 31 * n + 977 * k);
+        var a = Random<float>(rng, m, k);
+        var b = Random<float>(rng, k, n);
+        var c = new Matrix<float>(0, 0);
+        Gemm.ForcedKernel = GemmKernelKind.Wasm;
+        try { Gemm.Multiply(a, b, c); }
+        finally { Gemm.ForcedKernel = null; }
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    float product = a[i, p] * b[p, j];
+                    sum += product;
+                }
+                Assert.True(BitConverter.SingleToInt32Bits(sum) == BitConverter.SingleToInt32Bits(c[i, j]), $"C[{i},{j}] = {c[i, j]:R}, the rounded loop gives {sum:R}");
+            }
+    }
+
     private static void CheckAll<T>(int m, int n, int k, double tolerance) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rng = new Random(m * 10007 + n * 101 + k);
