@@ -17,6 +17,7 @@ using Microsoft.Playwright;
 //   5. while it trains, a step press and an edit to the answer on screen (WEBBENCH_PROFILE=file.cpuprofile: the first run's CPU profile);
 //   6. training examples/s side by side (Speed.cs): ours in the site's worker, TensorFlow.js's backends in the same
 //      Chromium, the library natively; 2-8-2, 2-16-16-2, 2-64-64-2 on the same spirals data.
+//   7. the article pages: navigation to ready (the figures in view drawn), and on article 3 a study's change to its figure redrawn.
 //   dotnet run -c Release --project bench/Backprop.WebBench [-- --runs 3] [--epochs 300] [--speed]
 // TensorFlow.js is the benchmark's alone (CI never needs it): `npm ci --prefix bench/Backprop.WebBench/tfjs`;
 // without it, table 6 leaves its columns empty and says so.
@@ -193,6 +194,40 @@ static async Task<double> Answered(IPage page, Func<Task> press, string watched,
     return await page.EvaluateAsync<double>("() => window.__answer");
 }
 
+// 7. The article pages: navigation to ready (the figures in view drawn), and on article 3 a change of each study's
+// depth to its figure redrawn (the figure's data-settings changing), in a fresh context each run.
+var articleReady = new Dictionary<string, List<double>>();
+var studyMs = new Dictionary<string, List<double>>();
+for (int i = 0; i < runs; i++)
+{
+    foreach (string article in new[] { "article-1", "article-2", "article-3" })
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 720 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(folder.Url, $"articles/{article}.html").ToString());
+        await page.WaitForSelectorAsync("body[data-ready=true]", new() { Timeout = 120_000, State = WaitForSelectorState.Attached });
+        double ready = await page.EvaluateAsync<double>("() => performance.now()");
+        (articleReady.TryGetValue(article, out var r) ? r : articleReady[article] = []).Add(ready);
+        if (article == "article-3")
+        {
+            foreach (var (name, input, watched) in new[] { ("vanishing gradients (depth 10 → 6)", "#depth", "grad-norms"), ("Xavier/He (depth 10 → 6)", "#init-depth", "init-variances"), ("loss scaling (depth 12 → 6)", "#ls-depth", "underflow") })
+            {
+                await page.Locator(input).ScrollIntoViewIfNeededAsync();
+                string before = await page.Locator($"[data-testid={watched}]").GetAttributeAsync("data-settings", new() { Timeout = 120_000 }) ?? "";
+                await page.WaitForFunctionAsync("([id, b]) => (document.querySelector(`[data-testid=${id}]`)?.dataset.settings ?? '') !== '' ", new object[] { watched, before }, new() { Timeout = 120_000 });
+                before = await page.Locator($"[data-testid={watched}]").GetAttributeAsync("data-settings") ?? "";
+                double t0 = await page.EvaluateAsync<double>("() => performance.now()");
+                await page.Locator(input).FillAsync("6");
+                await page.Locator(input).DispatchEventAsync("change");
+                await page.WaitForFunctionAsync("([id, b]) => document.querySelector(`[data-testid=${id}]`).dataset.settings !== b", new object[] { watched, before }, new() { Timeout = 120_000, PollingInterval = 10 });
+                double t1 = await page.EvaluateAsync<double>("() => performance.now()");
+                (studyMs.TryGetValue(name, out var list) ? list : studyMs[name] = []).Add(t1 - t0);
+            }
+        }
+        await context.CloseAsync();
+    }
+}
+
 // The library natively, the same network, data and settings (the count of the same EpochReport).
 var native = new List<double>();
 for (int i = 0; i < runs; i++)
@@ -222,6 +257,10 @@ Console.WriteLine($"| step press to the new step on screen, while training | med
 Console.WriteLine($"| edit (Enter) to the new loss on screen, while training | median {Median(editMs):F0} ms, longest {editMs.Max():F0} ms ({editMs.Count}) | < 100 ms | {(editMs.Max() < 100 ? "yes" : "no")} |");
 Console.WriteLine($"| training examples/s in the worker (the trainer's own count, last snapshot) | median {Median(inBrowser):F0} | |  |");
 Console.WriteLine($"| … natively, the library in this process (300 epochs) | median {Median(native):F0} ({Median(native) / Median(inBrowser):F1}× the browser) | |  |");
+foreach (var (article, times) in articleReady)
+    Console.WriteLine($"| {article}: navigation to ready (the figures in view drawn) | median {Median(times):F0} ms ({string.Join(", ", times.Select(t => t.ToString("F0")))}) | ≤ 2000 ms | {(Median(times) <= 2000 ? "yes" : "no")} |");
+foreach (var (study, times) in studyMs)
+    Console.WriteLine($"| article-3: {study}, change to the figure redrawn | median {Median(times):F0} ms ({string.Join(", ", times.Select(t => t.ToString("F0")))}) | ≤ 500 ms | {(Median(times) <= 500 ? "yes" : "no")} |");
 Console.WriteLine();
 await SpeedTable();
 Directory.Delete(site, recursive: true);

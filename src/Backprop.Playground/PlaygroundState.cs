@@ -27,6 +27,23 @@ public sealed class PlaygroundState
     private string? _state;
     private TrainingJob? _job;
     private IReadOnlyList<Backprop.Training.EpochReport> _trained = [];
+    private readonly bool _numbersApart;
+    private double[] _stateNumbers = [], _answerNumbers = [];
+
+    /// <summary>A page's state; see <see cref="TakeNumbers"/> for <paramref name="numbersApart"/>.</summary>
+    public PlaygroundState(bool numbersApart = false) => _numbersApart = numbersApart;
+
+    /// <summary>
+    /// With numbers apart, the matrices of the last state answered (load, state, edit, an upload, descent) are
+    /// <c>{"$f64": offset, "rows", "cols"}</c> in its JSON and their values are here, in order (empty after any
+    /// other answer); the browser's worker puts them back. Without, always empty: the JSON holds every number.
+    /// </summary>
+    public double[] TakeNumbers()
+    {
+        var numbers = _answerNumbers;
+        _answerNumbers = [];
+        return numbers;
+    }
 
     /// <summary>The articles' example names (<c>GET examples</c>).</summary>
     public static string Examples() => new JsonArray([.. Explain.Examples.Names.Select(n => (JsonNode?)n)]).ToJsonString();
@@ -42,7 +59,12 @@ public sealed class PlaygroundState
     }
 
     /// <summary><c>GET state</c>: the state of the current problem.</summary>
-    public string State() => _state ?? throw NothingLoaded();
+    public string State()
+    {
+        var state = _state ?? throw NothingLoaded();
+        _answerNumbers = _stateNumbers;
+        return state;
+    }
 
     /// <summary><c>GET trace</c>: <c>explain --format json</c> of the current network and batch.</summary>
     public string Trace() => JsonTrace.Write(_trace ?? throw NothingLoaded(), _steps);
@@ -89,7 +111,13 @@ public sealed class PlaygroundState
     }
 
     /// <summary><c>GET descent?lr=..</c>: the state, its walk continued by the update W ← W − η·∂E/∂W and the next forward pass.</summary>
-    public string Descent(string query) => DescentState.Write(RequireProblem(), query);
+    public string Descent(string query)
+    {
+        var numbers = _numbersApart ? new List<double>() : null;
+        string state = DescentState.Write(RequireProblem(), query, numbers);
+        _answerNumbers = numbers is null ? [] : [.. numbers];
+        return state;
+    }
 
     /// <summary><c>GET node?layer=..&amp;unit=..&amp;direction=forward|backward</c>: the third article's picture of one node, <c>{"svg": "..."}</c>.</summary>
     public string Node(string query) => NodePicture.Draw(_trace ?? throw NothingLoaded(), query);
@@ -133,8 +161,10 @@ public sealed class PlaygroundState
     {
         var trace = problem.Record();
         var steps = StepTrace.Build(trace);
-        string state = StateJson.Write(problem, trace, steps);
+        var numbers = _numbersApart ? new List<double>() : null;
+        string state = StateJson.Write(problem, trace, steps, numbers);
         (_problem, _trace, _steps, _state) = (problem, trace, steps, state);
+        _stateNumbers = _answerNumbers = numbers is null ? [] : [.. numbers];
         _trained = []; // a load, an upload or an edit: a new network, whose epochs start at 0
         return state;
     }

@@ -18,9 +18,10 @@ internal static partial class Engine
     private const string Json = "application/json; charset=utf-8";
 
     /// <summary>Time one <c>train/step</c> trains for before the worker looks at its messages again.</summary>
-    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(30);
+    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(15);
 
-    private static readonly PlaygroundState State = new();
+    // Numbers apart: a state's matrices come out of Numbers() as float64 values, not formatted into its JSON.
+    private static readonly PlaygroundState State = new(numbersApart: true);
     private static TrainingJob? _job;
     private static long _sent;
 
@@ -34,6 +35,7 @@ internal static partial class Engine
     {
         try
         {
+            State.TakeNumbers(); // an earlier answer's, if the worker did not take them
             var (text, type) = Answer(op, query, body);
             return $"200\n{type}\n{text}";
         }
@@ -51,6 +53,14 @@ internal static partial class Engine
             return Error(500, $"internal error: {e.GetType().Name}: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// The values of the matrices of the last answer, where its JSON has <c>{"$f64": offset, "rows", "cols"}</c>
+    /// (see <see cref="PlaygroundState.TakeNumbers"/>); empty after any other answer. The worker puts them back.
+    /// </summary>
+    [JSExport]
+    [return: JSMarshalAs<JSType.Array<JSType.Number>>]
+    internal static double[] Numbers() => State.TakeNumbers();
 
     private static (string Text, string Type) Answer(string op, string query, string body)
     {

@@ -16,13 +16,13 @@ internal static class DescentState
     public const double MaxRate = 100;
 
     /// <summary>The state JSON of docs/serve.md with the update steps added; <c>lr</c> in <paramref name="query"/> (default 0.5).</summary>
-    public static string Write(Problem problem, string? query)
+    public static string Write(Problem problem, string? query, List<double>? numbers = null)
     {
         double lr = new StudyQuery(query).Positive("lr", 0.5, MaxRate);
         var network = problem.Spec.Build<double>();
         if (problem.X.Length == 0 || problem.X[0].Length != network.Inputs)
             throw new BackpropException($"the batch has {(problem.X.Length == 0 ? 0 : problem.X[0].Length)} input columns but the network takes {network.Inputs} inputs");
         var descent = Descent.Record(network, Matrix<double>.FromRows(problem.X), Matrix<double>.FromRows(problem.T), lr, 1);
-        return StateJson.Write(problem, descent.First, StepTrace.Build(descent));
+        return StateJson.Write(problem, descent.First, StepTrace.Build(descent), numbers);
     }
 }

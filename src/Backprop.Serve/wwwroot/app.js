@@ -2,7 +2,7 @@
 // (through api.js only) and never computes a gradient itself. The address bar mirrors the whole state (see
 // saveUrl): reloading or sharing it reproduces what is shown.
 import { api, call, openSession, post, sessionUrl } from './api.js';
-import { exact, exampleColour, matrixTable, plural, short, sub, sup, swatch } from './format.js';
+import { exact, exampleColour, plural, short, sub, sup, swatch } from './format.js';
 import { abortTraining, hasHistory, initTrain, resetTraining } from './train.js';
 
 const $ = (id) => document.getElementById(id);
@@ -12,6 +12,8 @@ const VIEWS = ['walk', 'inspect', 'edit', 'train'];
 const DEFAULTS = { layers: '64-64', activation: 'relu', loss: 'cross_entropy' };
 const FIRST = 'article1';
 const BATCH_ROWS = 16; // rows of the batch table and of each step's matrices
+/** Weight tables of more cells than this are written or updated in slices of about SLICE_MS milliseconds. */
+const SLICE_CELLS = 1000, SLICE_MS = 8;
 /** The link holds every changed value up to this many (and this long an address); past it, the page says so. */
 export const URL_MAX_VALUES = 256, URL_MAX_LENGTH = 8000, URL_MAX_CSV = 2000;
 /** The smallest text of the diagram on screen, in CSS pixels (and in large mode). */
@@ -20,7 +22,7 @@ const DIAGRAM_TEXT = 12.5, DIAGRAM_TEXT_LARGE = 16;
 const page = {
   data: null, initial: null, step: 0, selected: null, view: 'walk', timer: null, svgKind: null,
   source: null, upload: null, large: false, embed: false, opener: null,
-  tablesStale: false, diagramHasAll: false,
+  tablesStale: false, diagramHasAll: false, following: 0,
 };
 
 export function showError(message) { $('error').textContent = message; }
@@ -117,11 +119,15 @@ export function render(data) {
   const kind = page.source?.kind;
   $('layers-label').hidden = !(kind === 'dataset' || kind === 'csv');
   if (!$('layers-label').hidden) $('layers').value = data.sizes.slice(1, -1).join('-');
+  // The step and its diagram first: the diagram is measured (trimSvg) while the rest of the page is still laid out.
+  renderStep();
   // The batch and weight tables are hidden in Train, where the run's end renders: built when next shown
   // (thousands of cells for 2-64-64-2, too long a task while the page should answer).
   page.tablesStale = page.view === 'train';
-  if (!page.tablesStale) renderTables();
-  renderStep();
+  if (!page.tablesStale) {
+    renderTables();
+    showGradients();
+  }
   for (const [id, file] of [['dl-network', 'network.json'], ['dl-report', 'report.html'], ['dl-history', 'history.csv']])
     $(id).href = sessionUrl(`download/${file}`);
   markSelected();
@@ -187,27 +193,97 @@ function refName(r) {
 }
 
 /**
- * Tables of every W and B, values with gradients below; a large layer's table starts folded. Written as one
- * HTML string (parsed at once) with the listeners on #weights (see wire): 4k buttons made one by one took
- * 100-200 ms.
+ * Tables of every W and B, values with gradients below; a large layer's table starts folded. A new shape is
+ * written as HTML strings (parsed at once) with the listeners on #weights (see wire); the same shape again (an
+ * edit, a finished run) changes the values in place, keeping focus and marks. Either way a large network's
+ * rows go in slices of a few milliseconds (see inSlices), so that the page answers between them: 2-64-64-2
+ * has 4.4k cells, 100-200 ms in one task.
  */
 function renderWeights() {
+  const box = $('weights');
+  const { layers } = page.data;
+  const shape = layers.map((l) => `${l.weights.length}x${l.weights[0].length}`).join(',');
+  if (box.dataset.shape === shape) {
+    inSlices(updateWeights(layers), !isLarge(page.data), markSelected);
+    return;
+  }
+  box.dataset.shape = shape;
   const html = [];
-  page.data.layers.forEach((layer, k) => {
+  layers.forEach((layer, k) => {
     const L = k + 1;
     const open = layer.weights.length * layer.weights[0].length <= 256;
     html.push(`<details data-layer="${L}"${open ? ' open' : ''}><summary>W${sup(L)} and B${sup(L)} (${layer.weights.length}×${layer.weights[0].length})</summary>`);
-    html.push('<div class="scroll"><table class="matrix"><tbody>');
-    layer.weights.forEach((row, i) => {
-      html.push('<tr>');
-      row.forEach((v, j) => html.push('<td>', cellHtml({ target: 'W', layer: L, row: i + 1, col: j + 1 }, v, layer.weights_grad[i][j], `${L}-${i + 1}-${j + 1}`), '</td>'));
-      html.push('</tr>');
-    });
-    html.push(`</tbody></table></div><div><p class="caption">B${sup(L)}</p><div class="scroll"><table class="matrix"><tbody><tr>`);
+    html.push('<div class="scroll"><table class="matrix"><tbody></tbody></table></div>');
+    html.push(`<div><p class="caption">B${sup(L)}</p><div class="scroll"><table class="matrix"><tbody><tr>`);
     layer.bias.forEach((v, j) => html.push('<td>', cellHtml({ target: 'B', layer: L, row: 1, col: j + 1 }, v, layer.bias_grad[j], null), '</td>'));
     html.push('</tr></tbody></table></div></div></details>');
   });
-  $('weights').innerHTML = html.join('');
+  box.innerHTML = html.join('');
+  inSlices(weightRows(layers), !isLarge(page.data), markSelected);
+}
+
+/** The rows of every W, appended one by one to the skeleton renderWeights wrote. */
+function* weightRows(layers) {
+  const bodies = [...$('weights').querySelectorAll('details > .scroll tbody')];
+  for (const [k, layer] of layers.entries()) {
+    const L = k + 1;
+    for (const [i, row] of layer.weights.entries()) {
+      const html = ['<tr>'];
+      row.forEach((v, j) => html.push('<td>', cellHtml({ target: 'W', layer: L, row: i + 1, col: j + 1 }, v, layer.weights_grad[i][j], `${L}-${i + 1}-${j + 1}`), '</td>'));
+      html.push('</tr>');
+      bodies[k].insertAdjacentHTML('beforeend', html.join(''));
+      yield;
+    }
+  }
+}
+
+/** The new values and gradients of tables of the same shape, a row at a time; unchanged cells are left alone. */
+function* updateWeights(layers) {
+  const tables = [...$('weights').querySelectorAll('details[data-layer]')].map((d) => d.querySelectorAll('table.matrix tbody'));
+  for (const [k, layer] of layers.entries()) {
+    const L = k + 1;
+    const [wBody, bBody] = tables[k];
+    const biasRow = bBody.rows[0];
+    layer.bias.forEach((v, j) => updateCell(biasRow.cells[j].firstChild, { target: 'B', layer: L, row: 1, col: j + 1 }, v, layer.bias_grad[j]));
+    for (const [i, row] of layer.weights.entries()) {
+      const tr = wBody.rows[i];
+      row.forEach((v, j) => updateCell(tr.cells[j].firstChild, { target: 'W', layer: L, row: i + 1, col: j + 1 }, v, layer.weights_grad[i][j]));
+      yield;
+    }
+  }
+}
+
+function updateCell(button, ref, value, grad) {
+  const v = exact(value), g = exact(grad);
+  if (button.dataset.value === v && button.dataset.grad === g) return;
+  button.dataset.value = v;
+  button.dataset.grad = g;
+  button.title = `${refName(ref)} = ${v}, gradient ${g}`;
+  button.firstChild.data = short(value);
+  button.lastChild.textContent = short(grad);
+}
+
+/** A network whose tables go in slices (see inSlices): more than SLICE_CELLS weights and biases. */
+const isLarge = (data) => data.layers.reduce((n, l) => n + (l.weights.length + 1) * l.weights[0].length, 0) > SLICE_CELLS;
+
+let slicing = 0;
+
+/**
+ * Runs the steps of `work` (a generator) in tasks of about SLICE_MS each, so that presses, edits and training
+ * snapshots are answered in between; a newer call drops an older one's rest. Small work (`now`) runs at once.
+ */
+function inSlices(work, now, done) {
+  const ticket = ++slicing;
+  const run = () => {
+    if (ticket !== slicing) return;
+    const end = performance.now() + SLICE_MS;
+    for (;;) {
+      if (work.next().done) { done?.(); return; }
+      if (!now && performance.now() > end) break;
+    }
+    setTimeout(run);
+  };
+  run();
 }
 
 const attr = (text) => String(text).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -243,23 +319,29 @@ function renderStep() {
   $('step-label').textContent = `Step ${page.step + 1} of ${steps.length}: ${s.title}`;
   $('equation').innerHTML = s.mathml; // MathML written by the engine, every name HTML-encoded
   $('note').textContent = s.note ?? '';
-  const box = $('step-matrices');
-  box.replaceChildren();
+  // As one HTML string: a step of 2-64-64-2 shows up to three 16×64 matrices, 3k cells made one by one took 20-40 ms.
+  const html = [];
   s.matrices.forEach((m, index) => {
     const result = index === s.matrices.length - 1;
     const values = page.data.matrices[m.values];
-    box.append(matrixTable(`${m.symbol} (${values.length}×${values[0].length})${result ? ', just computed' : ''}`, values, (i, j, td, v) => {
-      td.textContent = short(v);
-      td.title = exact(v);
-      if (result) td.classList.add('lit');
-    }, BATCH_ROWS));
+    const more = values.length > BATCH_ROWS ? `, first ${BATCH_ROWS} of ${values.length} rows` : '';
+    html.push(`<div><p class="caption">${attr(m.symbol)} (${values.length}×${values[0].length})${result ? ', just computed' : ''}${more}</p><div class="scroll"><table class="matrix"><tbody>`);
+    for (const row of values.slice(0, BATCH_ROWS)) {
+      html.push('<tr>');
+      for (const v of row) html.push(`<td${result ? ' class="lit"' : ''} title="${exact(v)}">${short(v)}</td>`);
+      html.push('</tr>');
+    }
+    html.push('</tbody></table></div></div>');
   });
+  $('step-matrices').innerHTML = html.join('');
   $('check').textContent = s.check ? `${s.check.passed ? '✔' : '✘'} ${s.check.identity}: largest difference ${short(s.check.max_error)} (rounding allows ${short(s.check.tolerance)})` : '';
   $('check').className = s.check && !s.check.passed ? 'check-bad' : 'check-ok';
   // The loss step computes ∂E/∂Y: from there on the backward diagram, which draws it.
   drawDiagram(s.phase === 'backward' || s.phase === 'loss' ? 'backward' : 'forward');
   light(s);
-  follow();
+  // After this task's changes, in the next frame: measuring now would lay the page out twice.
+  cancelAnimationFrame(page.following);
+  page.following = requestAnimationFrame(follow);
   showGradients();
   saveUrl();
 }
@@ -339,6 +421,19 @@ function drawDiagram(kind) {
 }
 
 /**
+ * The widths of the diagrams' boxes, kept by a ResizeObserver: reading clientWidth after the page changed
+ * forces a layout (10-20 ms on an edit of 2-64-64-2) where the width itself rarely changes.
+ */
+const boxWidths = new Map();
+const boxResized = new ResizeObserver((entries) => {
+  for (const e of entries) {
+    const known = boxWidths.get(e.target);
+    boxWidths.set(e.target, e.target.clientWidth);
+    if (known !== undefined && known !== e.target.clientWidth) scaleSvg(e.target);
+  }
+});
+
+/**
  * Sizes an engine SVG so that its smallest text is at least DIAGRAM_TEXT pixels on screen (larger in large
  * mode), filling its box's width when that is larger still; a diagram wider than its box scrolls in the box.
  */
@@ -351,7 +446,8 @@ function scaleSvg(box) {
   for (const t of svg.querySelectorAll('[font-size]')) smallest = Math.min(smallest, parseFloat(t.getAttribute('font-size')) || Infinity);
   if (!Number.isFinite(smallest)) smallest = 12;
   const least = (page.large ? DIAGRAM_TEXT_LARGE : DIAGRAM_TEXT) / smallest;
-  const room = box.clientWidth > 0 ? Math.min((box.clientWidth - 2) / width, (window.innerHeight * 0.8) / height) : 0;
+  const boxWidth = boxWidths.get(box) ?? box.clientWidth;
+  const room = boxWidth > 0 ? Math.min((boxWidth - 2) / width, (window.innerHeight * 0.8) / height) : 0;
   const scale = Math.max(least, Math.min(room, least * 1.6));
   svg.style.width = `${Math.round(width * scale)}px`; // CSSOM, allowed by the CSP
   svg.style.height = `${Math.round(height * scale)}px`;
@@ -371,19 +467,20 @@ function trimSvg(svg, box) {
   const caption = box.previousElementSibling?.classList.contains('diagram-caption') ? box.previousElementSibling : null;
   if (caption) caption.textContent = heading.map((t) => t.textContent.trim().replace(/[.:]$/, '')).join('. ') + '.';
   for (const t of heading) t.remove();
-  // Measuring a diagram of thousands of weights takes 50-120 ms of layout: one of that size is measured once
-  // per architecture (its extent, heading removed, does not change with the values; the engine's view box
-  // does, with the heading's numbers).
-  const big = svg.getElementsByTagName('*').length > 1000;
-  const key = `${box.id}|${page.data?.sizes?.join('-')}|${page.svgKind}`;
-  let b = big ? trimmed.get(key) : null;
+  // Measuring forces a layout of the whole page (40-120 ms beside 2-64-64-2's tables): a drawing is measured
+  // once per architecture, view and engine view box (the engine's own estimate of the extent, which changes
+  // when the numbers drawn change length; a large network's block diagram keeps it).
+  const key = `${box.id}|${page.data?.sizes?.join('-')}|${page.svgKind}|${svg.getAttribute('viewBox')}`;
+  let b = trimmed.get(key);
   if (!b) {
     const r = top.getBBox();
     b = { x: r.x, y: r.y, width: r.width, height: r.height };
-    if (big && b.width > 0 && b.height > 0) trimmed.set(key, b);
+    if (trimmed.size > 500) trimmed.clear();
+    if (b.width > 0 && b.height > 0) trimmed.set(key, b);
   }
   if (b.width > 0 && b.height > 0) svg.setAttribute('viewBox', `${b.x - 6} ${b.y - 6} ${b.width + 12} ${b.height + 12}`);
 }
+/** Measured extents of drawings (see trimSvg). */
 const trimmed = new Map();
 
 /** Lights what the step reads and writes; the rest of the diagram fades. */
@@ -450,8 +547,11 @@ function select(ref, edit, opener = null) {
   $('edit-value').select();
 }
 
-/** Closes the editor and gives the focus back to the value it edits (redrawn or not), else to the step controls. */
-function closeEditor() {
+/**
+ * Closes the editor and gives the focus back to the value it edits (redrawn or not), else to the step controls;
+ * `later`: in the next frame, where the page is laid out anyway (focus forces a layout, 20-40 ms beside 2-64-64-2's tables).
+ */
+function closeEditor(later = false) {
   $('edit-box').hidden = true;
   const o = page.opener;
   page.opener = null;
@@ -460,7 +560,9 @@ function closeEditor() {
     const area = o.where ? $(o.where)?.closest('#diagram, #weights, #batch, main') : null;
     target = (area ?? document).querySelector(`[data-key="${o.key}"]`) ?? document.querySelector(`[data-key="${o.key}"]`);
   }
-  (target ?? $('step-next')).focus();
+  const focus = () => (target ?? $('step-next')).focus({ preventScroll: true }); // it is where the press was: no scroll needed
+  if (later) requestAnimationFrame(focus);
+  else focus();
 }
 
 function currentValue(r) {
@@ -480,7 +582,7 @@ async function commitEdit() {
     const data = await call('edit', post({ target: ref.target, layer: ref.layer, row: ref.row, col: ref.col, value }));
     resetTraining();
     render(data);
-    closeEditor();
+    closeEditor(isLarge(data));
   });
 }
 
@@ -605,7 +707,12 @@ function saveUrl() {
       notes.push(`the ${changed.length.toLocaleString('en')} changed values are not in the link (it holds at most ${URL_MAX_VALUES}): it opens on the starting weights`);
     else if (changed.length > 0) add('e', edits);
   }
-  history.replaceState(null, '', `?${q.join('&')}`);
+  const search = `?${q.join('&')}`;
+  // replaceState takes 5-15 ms (more under a debugger): with a large network, once after the task's other work.
+  clearTimeout(saveUrl.timer);
+  const write = () => { if (location.search !== search) history.replaceState(null, '', search); };
+  if (isLarge(page.data)) saveUrl.timer = setTimeout(write);
+  else write();
   $('link-note').textContent = notes.length ? `Link: ${notes.join('; ')}.` : '';
   $('link-note').title = $('link-note').textContent;
 }
@@ -704,6 +811,7 @@ function wire() {
     showError('history.csv: nothing trained yet: start training in the Train view first');
   });
   window.addEventListener('resize', () => scaleSvg($('diagram')));
+  for (const id of ['diagram', 'paths-diagram']) boxResized.observe($(id));
   $('upload').addEventListener('change', () => guarded(async () => {
     const file = $('upload').files[0];
     $('upload').value = '';

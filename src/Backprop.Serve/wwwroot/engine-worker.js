@@ -65,9 +65,25 @@ function answer(m) {
   pending.delete(m.id);
   if (m.event === 'done') { p.resolve(JSON.parse(m.body)); return; }
   let body = null;
-  try { body = m.type.startsWith('application/json') && m.body ? JSON.parse(m.body) : m.body; } catch { body = null; }
+  try { body = m.type.startsWith('application/json') && m.body ? JSON.parse(m.body, m.numbers ? withNumbers(m.numbers) : undefined) : m.body; } catch { body = null; }
   if (m.status !== 200) p.reject(new Error(body?.error ?? `${m.status}`));
   else p.resolve(p.raw ? { text: m.body, type: m.type } : body);
+}
+
+/**
+ * Puts a state's matrices back: the worker sends their values as one Float64Array and each matrix in the JSON as
+ * {"$f64": offset, "rows", "cols"} (a row: no "rows"), so the page gets the same arrays of numbers, bit for bit,
+ * as over HTTP, without the engine formatting and this thread parsing some 28k numbers per edit of 2-64-64-2.
+ */
+function withNumbers(numbers) {
+  const row = (at, n) => Array.from(numbers.subarray(at, at + n));
+  return (key, v) => {
+    if (v === null || typeof v !== 'object' || typeof v.$f64 !== 'number') return v;
+    if (v.rows === undefined) return row(v.$f64, v.cols);
+    const rows = new Array(v.rows);
+    for (let i = 0; i < v.rows; i++) rows[i] = row(v.$f64 + i * v.cols, v.cols);
+    return rows;
+  };
 }
 
 const STATE_MAKERS = ['load', 'data', 'network'];

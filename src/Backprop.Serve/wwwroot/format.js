@@ -26,37 +26,3 @@ export function swatch(b) {
 
 /** Singular or plural: plural(1, 'path') is '1 path', plural(2, 'path') '2 paths'. */
 export const plural = (n, word) => `${n} ${word}${String(n) === '1' ? '' : 's'}`; // n may be a string (a path count can pass 2⁵³)
-
-/**
- * A table of a matrix (its first maxRows rows) in a box of its own that scrolls sideways when the matrix is
- * wider than the page's column (the page itself never does); cell(i, j, td) may fill a cell itself.
- */
-export function matrixTable(caption, rows, cell, maxRows = Infinity) {
-  const box = document.createElement('div');
-  box.className = 'scroll';
-  const table = document.createElement('table');
-  table.className = 'matrix';
-  box.append(table);
-  if (caption) {
-    const head = document.createElement('p');
-    head.className = 'caption';
-    head.textContent = caption + (rows.length > maxRows ? `, first ${maxRows} of ${rows.length} rows` : '');
-    const wrap = document.createElement('div');
-    wrap.append(head, box);
-    fill(table, rows, cell, maxRows);
-    return wrap;
-  }
-  fill(table, rows, cell, maxRows);
-  return box;
-}
-
-function fill(table, rows, cell, maxRows) {
-  rows.slice(0, maxRows).forEach((row, i) => {
-    const tr = table.insertRow();
-    row.forEach((v, j) => {
-      const td = tr.insertCell();
-      if (cell) cell(i, j, td, v);
-      else { td.textContent = short(v); td.title = exact(v); }
-    });
-  });
-}

@@ -28,12 +28,23 @@ try {
   self.postMessage({ fatal: `the engine could not start: ${e?.message ?? e}` });
 }
 
-/** The answer of the core: "status\ntype\nbody". */
+/**
+ * The answer of the core: "status\ntype\nbody", and for a state the values of its matrices, which its JSON
+ * holds as {"$f64": offset, "rows", "cols"} (engine-worker.js puts them back before the page sees it).
+ */
 function call(op, query = '', body = '') {
   const text = engine.Call(op, query, body);
   const a = text.indexOf('\n');
   const b = text.indexOf('\n', a + 1);
-  return { status: Number(text.slice(0, a)), type: text.slice(a + 1, b), body: text.slice(b + 1) };
+  const answer = { status: Number(text.slice(0, a)), type: text.slice(a + 1, b), body: text.slice(b + 1) };
+  const numbers = engine.Numbers();
+  if (numbers.length > 0) answer.numbers = Float64Array.from(numbers);
+  return answer;
+}
+
+/** Posts an answer; its numbers' buffer moves to the page rather than being copied. */
+function post(message) {
+  self.postMessage(message, message.numbers ? [message.numbers.buffer] : []);
 }
 
 function dispatch(m) {
@@ -43,7 +54,7 @@ function dispatch(m) {
     self.postMessage({ id: m.id, status: 200, type: JSON_TYPE, body: '{}' });
     return;
   }
-  self.postMessage({ id: m.id, ...call(m.op, m.query, m.body) });
+  post({ id: m.id, ...call(m.op, m.query, m.body) });
 }
 
 // A zero-delay turn of the event loop (setTimeout is clamped to 4 ms): lets messages in between two slices.
@@ -54,7 +65,7 @@ async function train(m) {
   if (run) run.stop = true; // one run at a time, as the server keeps it
   while (run) await turn();
   const started = call('train', m.query);
-  if (started.status !== 200) { self.postMessage({ id: m.id, ...started }); return; }
+  if (started.status !== 200) { post({ id: m.id, ...started }); return; }
   const mine = { id: m.id, stop: false };
   run = mine;
   self.postMessage({ id: m.id, event: 'start' });

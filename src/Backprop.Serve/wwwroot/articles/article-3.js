@@ -132,13 +132,42 @@ const drawScaling = figure(['ls-depth', 'ls-activation', 'ls-scale'], 'scaling-s
   return true;
 });
 
+/**
+ * Runs each study once its figure comes near the window (its controls run it again whenever they change): in a
+ * browser's engine the init study at `analyze init`'s width 256 takes about 2 s, and the one worker answers one
+ * request at a time, so computing every figure up front kept the page busy. The page is ready once the figures
+ * in view at the start are drawn.
+ */
+function whenNear(figures) {
+  const pending = new Map(figures.map(([id, draw]) => [$(id), draw]));
+  const firstDrawn = [];
+  return new Promise((resolve) => {
+    let first = true;
+    const near = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting || !pending.has(e.target)) continue;
+        const draw = pending.get(e.target);
+        pending.delete(e.target);
+        near.unobserve(e.target);
+        const drawn = draw();
+        if (first) firstDrawn.push(drawn);
+      }
+      if (first) {
+        first = false; // the first callback reports every figure, in view or not
+        Promise.all(firstDrawn).then(resolve);
+      }
+    }, { rootMargin: '200px 0px' });
+    for (const el of pending.keys()) near.observe(el);
+  });
+}
+
 async function start() {
   $('node').addEventListener('change', () => guarded(drawNode));
   await guarded(async () => {
     await loadExample('relu-3-4-2');
     await drawNode();
   });
-  await Promise.all([drawVanishing(), drawInit(), drawMemory(), drawScaling()]);
+  await whenNear([['fig-vanishing', drawVanishing], ['fig-init', drawInit], ['fig-memory', drawMemory], ['fig-scaling', drawScaling]]);
   ready();
 }
 
