@@ -67,6 +67,16 @@ const string Probe = """
       if (l && l.dataset.value && window.__bench.loss === null) window.__bench.loss = performance.now();
     }).observe(document, { subtree: true, childList: true, attributes: true });
     new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__bench.long.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+    // Long animation frames, for attribution (WEBBENCH_PROFILE): script, forced layout, and the frame's own style, layout and paint.
+    window.__bench.frames = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__bench.frames.push({
+        start: Math.round(e.startTime), duration: Math.round(e.duration),
+        render: Math.round(e.startTime + e.duration - (e.renderStart || e.startTime + e.duration)),
+        styleLayout: Math.round(e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0),
+        scripts: e.scripts.map((x) => `${x.invoker} ${Math.round(x.duration)} ms (forced layout ${Math.round(x.forcedStyleAndLayoutDuration)})`),
+      });
+    }).observe({ type: 'long-animation-frame', buffered: true });
     """;
 
 async Task<IPage> Open(string query, List<string>? requested = null)
@@ -155,6 +165,9 @@ for (int i = 0; i < runs; i++)
     await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=train-stop]').disabled", null,
         new PageWaitForFunctionOptions { Timeout = 300_000, PollingInterval = 200 });
     await page.WaitForTimeoutAsync(1000); // the render of the trained state after the run
+    if (trace is not null && i == 0)
+        foreach (string f in await page.EvaluateAsync<string[]>("(t0) => window.__bench.frames.filter(f => f.start >= t0).map(f => `(frame at ${f.start} ms: ${f.duration} ms, render ${f.render}, style and layout ${f.styleLayout}; ${f.scripts.join('; ')})`)", start))
+            Console.WriteLine(f);
     if (profiler is not null && i == 0)
     {
         var profile = await profiler.SendAsync("Profiler.stop");

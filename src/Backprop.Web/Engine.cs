@@ -18,7 +18,7 @@ internal static partial class Engine
     private const string Json = "application/json; charset=utf-8";
 
     /// <summary>Time one <c>train/step</c> trains for before the worker looks at its messages again.</summary>
-    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(15);
+    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(5);
 
     // Numbers apart: a state's matrices come out of Numbers() as float64 values, not formatted into its JSON.
     private static readonly PlaygroundState State = new(numbersApart: true);

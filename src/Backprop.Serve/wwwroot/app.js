@@ -3,7 +3,7 @@
 // saveUrl): reloading or sharing it reproduces what is shown.
 import { api, call, openSession, post, sessionUrl } from './api.js';
 import { exact, exampleColour, plural, short, sub, sup, swatch } from './format.js';
-import { abortTraining, hasHistory, initTrain, resetTraining } from './train.js';
+import { abortTraining, drawCharts, hasHistory, initTrain, resetTraining } from './train.js';
 
 const $ = (id) => document.getElementById(id);
 const DATASETS = ['xor', 'circles', 'spirals', 'blobs'];
@@ -283,7 +283,8 @@ function inSlices(work, now, done) {
     }
     setTimeout(run);
   };
-  run();
+  if (now) run();
+  else setTimeout(run); // after the task that asked: the numbers above the tables show first
 }
 
 const attr = (text) => String(text).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -731,6 +732,7 @@ function setView(view) {
     b.setAttribute('aria-pressed', String(b.dataset.view === view));
   }
   if (view === 'inspect' && page.selected && page.data) inspect(page.selected);
+  if (view === 'train') drawCharts(); // a run went on while another view was shown
   requestAnimationFrame(() => scaleSvg($('diagram')));
   saveUrl();
 }

@@ -11,6 +11,8 @@ let app = null;
 let running = null;
 let curves = { train: [], test: [], norms: [] };
 let epoch = 0;
+/** The snapshots the charts show: the latest, and the latest that had a boundary and weights (every third has weights). */
+let shown = {};
 /** The newest snapshot not yet drawn: snapshots can come faster than frames, so at most one is drawn per frame. */
 let unseen = null;
 let frame = 0;
@@ -45,6 +47,7 @@ export function abortTraining() {
 export function resetTraining() {
   dropUnseen();
   curves = { train: [], test: [], norms: [] };
+  shown = {};
   epoch = 0;
   $('train-epoch').textContent = '0';
   $('train-epoch').dataset.value = '0';
@@ -120,6 +123,17 @@ function drawUnseen() {
     setNumber('test-accuracy', p.test_accuracy);
   }
   $('speed').textContent = p.samples_per_second ? `${Math.round(p.samples_per_second).toLocaleString('en')} examples/s` : '';
+  if (p.boundary) shown.boundary = p;
+  if (p.weights) shown.weights = p;
+  shown.norms = p;
+  // The charts only where they can be seen: in the other views the run goes on, and the page answers presses.
+  if (document.documentElement.dataset.view === 'train') drawCharts();
+}
+
+/** The latest snapshot's charts, in the Train view. */
+export function drawCharts() {
+  const p = shown.norms;
+  if (!p) return;
   drawCurves($('loss-chart'), [
     { points: curves.train, colour: '#0072b2' },
     { points: curves.test, colour: '#d55e00', dash: [5, 4] },
@@ -129,8 +143,8 @@ function drawUnseen() {
     colour: CLASS_COLOURS[k % CLASS_COLOURS.length],
     label: `W${k + 1}`,
   })));
-  if (p.boundary) drawBoundary($('boundary'), p.boundary, p.epoch);
-  if (p.weights) drawWeights($('weights-chart'), p.weights, p.epoch);
+  if (shown.boundary) drawBoundary($('boundary'), shown.boundary.boundary, shown.boundary.epoch);
+  if (shown.weights) drawWeights($('weights-chart'), shown.weights.weights, shown.weights.epoch);
 }
 
 /** The network as columns of units joined by one line per weight, coloured by sign (colour-blind safe) and weighted by |w|. */
