@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Compression;
 using Backprop.Data;
 using Backprop.Model;
+using Backprop.Testing;
 using Backprop.Training;
 using Backprop.WebBench;
 using Microsoft.Playwright;
@@ -46,7 +47,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string site = Directory.CreateTempSubdirectory("backprop-webbench-").FullName;
 Backprop.Cli.Site.StaticSite.Write(site);
 bool withTfjs = Speed.Install(site);
-using var folder = new Folder(site);
+using var folder = new StaticServer(site);
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
 {

@@ -1,3 +1,4 @@
+using Backprop.Testing;
 using Microsoft.Playwright;
 
 namespace Backprop.Serve.Tests;

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Backprop.Serve.Tests;
+namespace Backprop.Testing;
 
 /// <summary>
 /// The plainest static host: files of one folder over HTTP on a free port of 127.0.0.1, each with its content
-/// type and nothing else (as GitHub Pages, S3 or <c>python3 -m http.server</c> would serve the site).
+/// type and nothing else (as GitHub Pages, S3 or <c>python3 -m http.server</c> would serve the site). One source
+/// file, compiled into the browser tests (tests/Backprop.Serve.Tests) and the benchmark (bench/Backprop.WebBench).
 /// </summary>
 public sealed class StaticServer : IDisposable
 {
