@@ -7,7 +7,7 @@ namespace Backprop.Tests.Explain;
 /// <summary>An SVG read back as XML, with the geometry checks the diagrams promise.</summary>
 internal sealed class SvgDocument
 {
-    private static readonly XNamespace Ns = SvgCanvas.Ns;
+    private static readonly XNamespace Ns = SvgCanvas.Namespace;
 
     public SvgDocument(string svg)
     {

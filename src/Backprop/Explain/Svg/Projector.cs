@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Xml.Linq;
+using System.Text.RegularExpressions;
 
 namespace Backprop.Explain.Svg;
 
@@ -8,7 +8,7 @@ namespace Backprop.Explain.Svg;
 /// and faded edges darkened to full contrast, which washes out first on a projected screen. The layout and
 /// every number stay as they are, so the picture reads the same at the back of a lecture hall.
 /// </summary>
-public static class Projector
+public static partial class Projector
 {
     /// <summary>How much heavier every stroke is drawn.</summary>
     public const double StrokeFactor = 2;
@@ -16,15 +16,28 @@ public static class Projector
     /// <summary>The projector version of a diagram drawn by <see cref="Diagrams.Draw"/>.</summary>
     public static string Adapt(string svg)
     {
-        var document = XDocument.Parse(svg);
-        foreach (var e in document.Descendants())
+        ArgumentNullException.ThrowIfNull(svg);
+        // Our own SVG (SvgCanvas writes it): every attribute is name="value", so each tag's stroke widths and
+        // colours can be rewritten where they stand, and the text between tags is left as it is.
+        string adapted = Tag().Replace(svg, tag => Styled().Replace(tag.Value, a => a.Groups[1].Value switch
         {
-            if (e.Attribute("stroke-width") is { } w)
-                w.Value = SvgCanvas.F(double.Parse(w.Value, CultureInfo.InvariantCulture) * StrokeFactor);
-            foreach (var name in new[] { "fill", "stroke" })
-                if (e.Attribute(name) is { } a)
-                    a.Value = a.Value switch { Palette.Muted => Palette.Ink, Palette.Faded => Palette.Edge, "#c8c8c8" or "#e3e3e3" => Palette.NodeStroke, var v => v };
-        }
-        return document.ToString(SaveOptions.DisableFormatting) + "\n";
+            "stroke-width" => $" stroke-width=\"{SvgCanvas.F(double.Parse(a.Groups[2].Value, CultureInfo.InvariantCulture) * StrokeFactor)}\"",
+            var name => $" {name}=\"{Colour(a.Groups[2].Value)}\"",
+        }));
+        return adapted.TrimEnd('\n') + "\n";
     }
+
+    private static string Colour(string value) => value switch
+    {
+        Palette.Muted => Palette.Ink,
+        Palette.Faded => Palette.Edge,
+        "#c8c8c8" or "#e3e3e3" => Palette.NodeStroke,
+        _ => value,
+    };
+
+    [GeneratedRegex("<[^>]*>")]
+    private static partial Regex Tag();
+
+    [GeneratedRegex(" (stroke-width|fill|stroke)=\"([^\"]*)\"")]
+    private static partial Regex Styled();
 }

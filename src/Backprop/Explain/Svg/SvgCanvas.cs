@@ -1,21 +1,20 @@
 using System.Globalization;
-using System.Xml.Linq;
+using System.Text;
 
 namespace Backprop.Explain.Svg;
 
 /// <summary>
 /// A drawing surface that writes SVG elements and keeps the box around everything drawn, so the view box
 /// always holds the whole picture. Text width is estimated from its length (no font metrics at hand).
+/// The elements are written as text straight away (escaped as XML writers escape them): building them as
+/// XElements first took most of a small network's edit in the browser's engine.
 /// </summary>
 internal sealed class SvgCanvas
 {
-    public static readonly XNamespace Ns = "http://www.w3.org/2000/svg";
+    public const string Namespace = "http://www.w3.org/2000/svg";
     public const double CharWidth = 0.62; // of the font size: generous for digits and Greek in a sans font
-    private readonly XElement _root = new(Ns + "g");
-    private XElement _current;
+    private readonly StringBuilder _body = new();
     private double _minX = double.MaxValue, _minY = double.MaxValue, _maxX = double.MinValue, _maxY = double.MinValue;
-
-    public SvgCanvas() => _current = _root;
 
     /// <summary>One piece of a text line: optionally coloured, bold, and tagged with the trace reference its number came from.</summary>
     public sealed record Span(string Text, string? Ref = null, string? Fill = null, bool Bold = false);
@@ -25,36 +24,59 @@ internal sealed class SvgCanvas
     /// <summary>Draws into a group carrying <paramref name="attributes"/> (data-node, data-edge, opacity…).</summary>
     public void Group(Action draw, params (string Name, string Value)[] attributes)
     {
-        var g = new XElement(Ns + "g", attributes.Select(a => new XAttribute(a.Name, a.Value)));
-        _current.Add(g);
-        var outer = _current;
-        _current = g;
-        try { draw(); }
-        finally { _current = outer; }
+        _body.Append("<g");
+        foreach (var (name, value) in attributes) Attribute(name, value);
+        int open = _body.Length;
+        _body.Append('>');
+        draw();
+        // An empty group is written as XML writers write it, <g ... />.
+        if (_body.Length == open + 1) _body.Length = open;
+        End("g", open);
     }
 
     public void Rect(double x, double y, double w, double h, string fill, string stroke = "none", double rx = 0, double strokeWidth = 1, double opacity = 1)
     {
         Extend(x, y, x + w, y + h);
-        _current.Add(new XElement(Ns + "rect", A("x", x), A("y", y), A("width", w), A("height", h), A("rx", rx),
-            new XAttribute("fill", fill), new XAttribute("stroke", stroke), A("stroke-width", strokeWidth), Opacity(opacity)));
+        _body.Append("<rect");
+        Attribute("x", x);
+        Attribute("y", y);
+        Attribute("width", w);
+        Attribute("height", h);
+        Attribute("rx", rx);
+        Attribute("fill", fill);
+        Attribute("stroke", stroke);
+        Attribute("stroke-width", strokeWidth);
+        if (opacity < 1) Attribute("opacity", opacity);
+        _body.Append(" />");
     }
 
     public void Circle(double cx, double cy, double r, string fill, string stroke = "none", double strokeWidth = 1)
     {
         Extend(cx - r, cy - r, cx + r, cy + r);
-        _current.Add(new XElement(Ns + "circle", A("cx", cx), A("cy", cy), A("r", r), new XAttribute("fill", fill),
-            new XAttribute("stroke", stroke), A("stroke-width", strokeWidth)));
+        _body.Append("<circle");
+        Attribute("cx", cx);
+        Attribute("cy", cy);
+        Attribute("r", r);
+        Attribute("fill", fill);
+        Attribute("stroke", stroke);
+        Attribute("stroke-width", strokeWidth);
+        _body.Append(" />");
     }
 
     /// <summary>A straight line; <paramref name="arrow"/> puts an arrowhead at its end (x2, y2).</summary>
     public void Line(double x1, double y1, double x2, double y2, string stroke, double width = 1.2, bool arrow = false, double opacity = 1)
     {
         Extend(Math.Min(x1, x2), Math.Min(y1, y2), Math.Max(x1, x2), Math.Max(y1, y2));
-        var line = new XElement(Ns + "line", A("x1", x1), A("y1", y1), A("x2", x2), A("y2", y2),
-            new XAttribute("stroke", stroke), A("stroke-width", width), Opacity(opacity));
-        if (arrow) line.Add(new XAttribute("marker-end", "url(#arrow)"));
-        _current.Add(line);
+        _body.Append("<line");
+        Attribute("x1", x1);
+        Attribute("y1", y1);
+        Attribute("x2", x2);
+        Attribute("y2", y2);
+        Attribute("stroke", stroke);
+        Attribute("stroke-width", width);
+        if (opacity < 1) Attribute("opacity", opacity);
+        if (arrow) Attribute("marker-end", "url(#arrow)");
+        _body.Append(" />");
     }
 
     /// <summary>A line of text made of spans; anchor is start, middle or end. Returns its estimated width.</summary>
@@ -63,16 +85,28 @@ internal sealed class SvgCanvas
         double w = TextWidth(string.Concat(spans.Select(s => s.Text)), size);
         double left = anchor switch { "middle" => x - w / 2, "end" => x - w, _ => x };
         Extend(left, y - size, left + w, y + size * 0.3);
-        var text = new XElement(Ns + "text", A("x", x), A("y", y), A("font-size", size), new XAttribute("text-anchor", anchor));
+        _body.Append("<text");
+        Attribute("x", x);
+        Attribute("y", y);
+        Attribute("font-size", size);
+        Attribute("text-anchor", anchor);
+        if (spans.Length == 0)
+        {
+            _body.Append(" />");
+            return w;
+        }
+        _body.Append('>');
         foreach (var s in spans)
         {
-            var t = new XElement(Ns + "tspan", s.Text);
-            if (s.Ref is not null) t.Add(new XAttribute("data-ref", s.Ref));
-            if (s.Fill is not null) t.Add(new XAttribute("fill", s.Fill));
-            if (s.Bold) t.Add(new XAttribute("font-weight", "bold"));
-            text.Add(t);
+            _body.Append("<tspan");
+            if (s.Ref is not null) Attribute("data-ref", s.Ref);
+            if (s.Fill is not null) Attribute("fill", s.Fill);
+            if (s.Bold) Attribute("font-weight", "bold");
+            _body.Append('>');
+            Escape(s.Text, attribute: false);
+            _body.Append("</tspan>");
         }
-        _current.Add(text);
+        _body.Append("</text>");
         return w;
     }
 
@@ -83,19 +117,30 @@ internal sealed class SvgCanvas
     public string ToSvg(string title, double margin = 16)
     {
         double x = _minX - margin, y = _minY - margin, w = _maxX - _minX + 2 * margin, h = _maxY - _minY + 2 * margin;
-        var svg = new XElement(Ns + "svg",
-            new XAttribute("version", "1.1"),
-            // A view box and no fixed size: the picture scales to the window, the slide or the page.
-            new XAttribute("viewBox", string.Join(" ", new[] { x, y, w, h }.Select(F))),
-            new XAttribute("font-family", "DejaVu Sans, Helvetica, Arial, sans-serif"),
-            new XElement(Ns + "title", title),
-            new XElement(Ns + "defs",
-                new XElement(Ns + "marker", new XAttribute("id", "arrow"), new XAttribute("viewBox", "0 0 10 10"), new XAttribute("refX", "9"),
-                    new XAttribute("refY", "5"), new XAttribute("markerWidth", "7"), new XAttribute("markerHeight", "7"), new XAttribute("orient", "auto-start-reverse"),
-                    new XElement(Ns + "path", new XAttribute("d", "M0,0 L10,5 L0,10 z"), new XAttribute("fill", "context-stroke")))),
-            new XElement(Ns + "rect", A("x", x), A("y", y), A("width", w), A("height", h), new XAttribute("fill", "white")),
-            _root);
-        return new XDocument(svg).ToString(SaveOptions.DisableFormatting) + "\n";
+        var body = _body.ToString();
+        _body.Clear();
+        _body.Append("<svg");
+        Attribute("version", "1.1");
+        // A view box and no fixed size: the picture scales to the window, the slide or the page.
+        Attribute("viewBox", string.Join(" ", new[] { x, y, w, h }.Select(F)));
+        Attribute("font-family", "DejaVu Sans, Helvetica, Arial, sans-serif");
+        Attribute("xmlns", Namespace);
+        _body.Append("><title>");
+        Escape(title, attribute: false);
+        _body.Append("</title><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">")
+            .Append("<path d=\"M0,0 L10,5 L0,10 z\" fill=\"context-stroke\" /></marker></defs>");
+        _body.Append("<rect");
+        Attribute("x", x);
+        Attribute("y", y);
+        Attribute("width", w);
+        Attribute("height", h);
+        Attribute("fill", "white");
+        _body.Append(" /><g");
+        _body.Append(body.Length == 0 ? " />" : ">" + body + "</g>");
+        _body.Append("</svg>\n");
+        string svg = _body.ToString();
+        _body.Clear().Append(body);
+        return svg;
     }
 
     private void Extend(double x1, double y1, double x2, double y2)
@@ -106,7 +151,40 @@ internal sealed class SvgCanvas
         _maxY = Math.Max(_maxY, y2);
     }
 
-    private static XAttribute A(string name, double v) => new(name, F(v));
-    private static XAttribute? Opacity(double o) => o < 1 ? new XAttribute("opacity", F(o)) : null;
+    /// <summary>Closes the element opened at <paramref name="open"/>: "/&gt;" if nothing was written inside it.</summary>
+    private void End(string name, int open)
+    {
+        if (_body.Length == open) _body.Append(" />");
+        else _body.Append("</").Append(name).Append('>');
+    }
+
+    private void Attribute(string name, double value) => Attribute(name, F(value));
+
+    private void Attribute(string name, string value)
+    {
+        _body.Append(' ').Append(name).Append("=\"");
+        Escape(value, attribute: true);
+        _body.Append('"');
+    }
+
+    /// <summary>XML's escapes, as XmlWriter writes them: &amp;, &lt;, &gt; everywhere; in attributes also ", tab and line ends.</summary>
+    private void Escape(string text, bool attribute)
+    {
+        foreach (char ch in text)
+        {
+            switch (ch)
+            {
+                case '&': _body.Append("&amp;"); break;
+                case '<': _body.Append("&lt;"); break;
+                case '>': _body.Append("&gt;"); break;
+                case '"' when attribute: _body.Append("&quot;"); break;
+                case '\t' when attribute: _body.Append("&#x9;"); break;
+                case '\n' when attribute: _body.Append("&#xA;"); break;
+                case '\r': _body.Append("&#xD;"); break;
+                default: _body.Append(ch); break;
+            }
+        }
+    }
+
     public static string F(double v) => Math.Round(v, 2).ToString(CultureInfo.InvariantCulture);
 }
