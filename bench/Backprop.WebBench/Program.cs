@@ -23,7 +23,7 @@ using Microsoft.Playwright;
 // TensorFlow.js is the benchmark's alone (CI never needs it): `npm ci --prefix bench/Backprop.WebBench/tfjs`;
 // without it, table 6 leaves its columns empty and says so.
 int runs = 3, epochs = 300;
-bool speedOnly = false;
+bool speedOnly = false, pageOnly = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -31,12 +31,14 @@ for (int i = 0; i < args.Length; i++)
         case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int r) && r > 0: runs = r; i++; break;
         case "--epochs" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int e) && e > 0: epochs = e; i++; break;
         case "--speed": speedOnly = true; break;
+        case "--page": pageOnly = true; break;
         default:
             Console.WriteLine("""
-                usage: dotnet run -c Release --project bench/Backprop.WebBench [-- --runs N] [--epochs N] [--speed]
+                usage: dotnet run -c Release --project bench/Backprop.WebBench [-- --runs N] [--epochs N] [--speed | --page]
                   --runs N    runs of each measure, the median reported (3)
                   --epochs N  epochs of each training run in the speed table (300)
                   --speed     only the side-by-side training speed table (ours in the browser, TensorFlow.js, native)
+                  --page      only the page's table (without the speed table)
                 TensorFlow.js for the speed table (pinned, from the npm registry, offline at run time):
                   npm ci --prefix bench/Backprop.WebBench/tfjs
                 """);
@@ -276,7 +278,7 @@ foreach (var (article, times) in articleReady)
 foreach (var (study, times) in studyMs)
     Console.WriteLine($"| article-3: {study}, change to the figure redrawn | median {Median(times):F0} ms ({string.Join(", ", times.Select(t => t.ToString("F0")))}) | ≤ 500 ms | {(Median(times) <= 500 ? "yes" : "no")} |");
 Console.WriteLine();
-await SpeedTable();
+if (!pageOnly) await SpeedTable();
 Directory.Delete(site, recursive: true);
 return 0;
 
