@@ -58,8 +58,12 @@ function dispatch(m) {
 }
 
 // A zero-delay turn of the event loop (setTimeout is clamped to 4 ms): lets messages in between two slices.
+// Where the browser has task priorities (Chrome), the next slice is a background task: the page's messages
+// (an edit, a step) go before it.
 const channel = new MessageChannel();
-const turn = () => new Promise((resolve) => { channel.port1.onmessage = resolve; channel.port2.postMessage(null); });
+const turn = self.scheduler?.postTask
+  ? () => self.scheduler.postTask(() => {}, { priority: 'background' })
+  : () => new Promise((resolve) => { channel.port1.onmessage = resolve; channel.port2.postMessage(null); });
 
 async function train(m) {
   if (run) run.stop = true; // one run at a time, as the server keeps it
