@@ -224,6 +224,35 @@ for (int i = 0; i < runs; i++)
         await page.WaitForSelectorAsync("body[data-ready=true]", new() { Timeout = 120_000, State = WaitForSelectorState.Attached });
         double ready = await page.EvaluateAsync<double>("() => performance.now()");
         (articleReady.TryGetValue(article, out var r) ? r : articleReady[article] = []).Add(ready);
+        if (article == "article-1")
+            // An edit of w¹₁₁ (click, value, Enter) to the new loss on the page, timed in the page.
+            (studyMs.TryGetValue("article-1: an edit of w¹₁₁ to the new loss shown", out var edits) ? edits : studyMs["article-1: an edit of w¹₁₁ to the new loss shown"] = []).Add(
+                await page.EvaluateAsync<double>("""
+                    async () => {
+                      const loss = document.querySelector('[data-testid=loss]'), before = loss.dataset.value;
+                      const t0 = performance.now();
+                      document.querySelector('[data-testid=w-1-1-1]').click();
+                      const input = document.querySelector('[data-testid=edit-value]');
+                      input.value = '0.3';
+                      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+                      while (loss.dataset.value === before) await new Promise((r) => setTimeout(r, 2));
+                      return performance.now() - t0;
+                    }
+                    """));
+        if (article == "article-2")
+            // A click on w¹₁₁ to its paths and their total listed.
+            (studyMs.TryGetValue("article-2: a click on a weight to its paths listed", out var clicks) ? clicks : studyMs["article-2: a click on a weight to its paths listed"] = []).Add(
+                await page.EvaluateAsync<double>("""
+                    async () => {
+                      // The last weight of the network shown (the page opens on the first one).
+                      const weights = [...document.querySelectorAll('#weights [data-testid^=w-]')];
+                      const last = weights[weights.length - 1], [, L, i, j] = last.dataset.testid.split('-');
+                      const t0 = performance.now();
+                      last.click();
+                      while (!document.querySelector(`[data-testid=path-total][data-weight="${L}:${i}:${j}"]`)) await new Promise((r) => setTimeout(r, 2));
+                      return performance.now() - t0;
+                    }
+                    """));
         if (article == "article-3")
         {
             foreach (var (name, input, watched) in new[] { ("vanishing gradients (depth 10 → 6)", "#depth", "grad-norms"), ("Xavier/He (depth 10 → 6)", "#init-depth", "init-variances"), ("loss scaling (depth 12 → 6)", "#ls-depth", "underflow") })
@@ -283,8 +312,13 @@ Console.WriteLine($"| training examples/s in the worker (the trainer's own count
 Console.WriteLine($"| … natively, the library in this process (300 epochs) | median {Median(native):F0} ({Median(native) / Median(inBrowser):F1}× the browser) | |  |");
 foreach (var (article, times) in articleReady)
     Console.WriteLine($"| {article}: navigation to ready (the figures in view drawn) | median {Median(times):F0} ms ({string.Join(", ", times.Select(t => t.ToString("F0")))}) | ≤ 2000 ms | {(Median(times) <= 2000 ? "yes" : "no")} |");
-foreach (var (study, times) in studyMs)
-    Console.WriteLine($"| article-3: {study}, change to the figure redrawn | median {Median(times):F0} ms ({string.Join(", ", times.Select(t => t.ToString("F0")))}) | ≤ 500 ms | {(Median(times) <= 500 ? "yes" : "no")} |");
+foreach (var (what, times) in studyMs)
+{
+    // A study's target is 500 ms; a change of the walk or a click on a weight, 100 ms.
+    bool study = !what.StartsWith("article-", StringComparison.Ordinal);
+    int target = study ? 500 : 100;
+    Console.WriteLine($"| {(study ? $"article-3: {what}, change to the figure redrawn" : what)} | median {Median(times):F0} ms ({string.Join(", ", times.Select(t => t.ToString("F0")))}) | ≤ {target} ms | {(Median(times) <= target ? "yes" : "no")} |");
+}
 Console.WriteLine();
 if (!pageOnly) await SpeedTable();
 Directory.Delete(site, recursive: true);

@@ -61,19 +61,37 @@ public sealed class PlaygroundState
     /// <summary><c>GET state</c>: the state of the current problem.</summary>
     public string State()
     {
-        var state = _state ?? throw NothingLoaded();
+        if (_state is null)
+        {
+            // Not written when an edit answered with its descent (see Edit): written now, once.
+            var problem = RequireProblem();
+            var numbers = _numbersApart ? new List<double>() : null;
+            _state = StateJson.Write(problem, _trace!, _steps, numbers);
+            _stateNumbers = numbers is null ? [] : [.. numbers];
+        }
         _answerNumbers = _stateNumbers;
-        return state;
+        return _state;
     }
 
     /// <summary><c>GET trace</c>: <c>explain --format json</c> of the current network and batch.</summary>
     public string Trace() => JsonTrace.Write(_trace ?? throw NothingLoaded(), _steps);
 
-    /// <summary><c>POST edit</c>: one value, the activation or the loss; answers the new state.</summary>
-    public string Edit(string body)
+    /// <summary>
+    /// <c>POST edit</c>: one value, the activation or the loss; answers the new state, or with <c>?lr=η</c> in
+    /// <paramref name="query"/> the new state's descent (as <c>GET descent?lr=η</c> then would), in one request.
+    /// </summary>
+    public string Edit(string body, string? query = null)
     {
         var edit = RequestJson.Parse(body, RequestJson.Default.Edit);
-        return SetProblem(edit.ApplyTo(RequireProblem().DeepCopy()));
+        var problem = edit.ApplyTo(RequireProblem().DeepCopy());
+        if (Query.Parse(query)["lr"] is null) return SetProblem(problem);
+        // The first article's page walks on past the gradients: the descent is its answer, and the plain state
+        // is written only if asked for. The descent is computed first, so that a bad η changes nothing.
+        var numbers = _numbersApart ? new List<double>() : null;
+        string descent = DescentState.Write(problem, query, numbers);
+        SetProblem(problem, answer: false);
+        _answerNumbers = numbers is null ? [] : [.. numbers];
+        return descent;
     }
 
     /// <summary><c>POST data?name=..&amp;layers=..&amp;activation=..&amp;loss=..</c>: an MLP on an uploaded CSV data set.</summary>
@@ -138,7 +156,7 @@ public sealed class PlaygroundState
     public void FinishTraining(TrainingJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        SetProblem(job.Problem with { Spec = job.Trained() });
+        SetProblem(job.Problem with { Spec = job.Trained() }, answer: false); // the page asks for the state next
         _trained = job.History;
     }
 
@@ -156,17 +174,17 @@ public sealed class PlaygroundState
         };
     }
 
-    /// <summary>Makes <paramref name="problem"/> current once it traces without error; the previous one stays otherwise.</summary>
-    private string SetProblem(Problem problem)
+    /// <summary>
+    /// Makes <paramref name="problem"/> current once it traces without error; the previous one stays otherwise.
+    /// Answers its state, or with <paramref name="answer"/> false leaves it to be written when asked for.
+    /// </summary>
+    private string SetProblem(Problem problem, bool answer = true)
     {
         var trace = problem.Record();
         var steps = StepTrace.Build(trace);
-        var numbers = _numbersApart ? new List<double>() : null;
-        string state = StateJson.Write(problem, trace, steps, numbers);
-        (_problem, _trace, _steps, _state) = (problem, trace, steps, state);
-        _stateNumbers = _answerNumbers = numbers is null ? [] : [.. numbers];
+        (_problem, _trace, _steps, _state, _stateNumbers) = (problem, trace, steps, null, []);
         _trained = []; // a load, an upload or an edit: a new network, whose epochs start at 0
-        return state;
+        return answer ? State() : "";
     }
 
     private Problem RequireProblem() => _problem ?? throw NothingLoaded();

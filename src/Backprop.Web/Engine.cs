@@ -70,7 +70,7 @@ internal static partial class Engine
             case "load": return (State.Load(body), Json);
             case "state": return (State.State(), Json);
             case "trace": return (State.Trace(), Json);
-            case "edit": return (State.Edit(body), Json);
+            case "edit": return (State.Edit(body, query), Json);
             case "data": return (State.UploadCsv(query, body), Json);
             case "network": return (State.UploadNetwork(body), Json);
             case "paths": return (State.Paths(query), Json);

@@ -28,7 +28,7 @@ internal static class Endpoints
         api.MapPost("/s/{id}/load", (HttpContext c, string id) => WithSession(sessions, c, id, async p => State(p.Load(await Body.Text(c)))));
         api.MapGet("/s/{id}/state", (HttpContext c, string id) => WithSession(sessions, c, id, p => Task.FromResult(State(p.State()))));
         api.MapGet("/s/{id}/trace", (HttpContext c, string id) => WithSession(sessions, c, id, p => Task.FromResult(State(p.Trace()))));
-        api.MapPost("/s/{id}/edit", (HttpContext c, string id) => WithSession(sessions, c, id, async p => State(p.Edit(await Body.Text(c)))));
+        api.MapPost("/s/{id}/edit", (HttpContext c, string id) => WithSession(sessions, c, id, async p => State(p.Edit(await Body.Text(c), c.Request.QueryString.Value))));
         api.MapPost("/s/{id}/data", (HttpContext c, string id) => WithSession(sessions, c, id, async p =>
             State(p.UploadCsv(c.Request.QueryString.Value ?? "", await Body.Text(c)))));
         api.MapPost("/s/{id}/network", (HttpContext c, string id) => WithSession(sessions, c, id, async p => State(p.UploadNetwork(await Body.Text(c)))));

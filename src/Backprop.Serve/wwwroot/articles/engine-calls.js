@@ -26,11 +26,9 @@ export const loadExample = (name, lr) => inOrder(async () => {
   return walk(lr);
 });
 
-/** Sets one value ({ target: 'W'|'B'|'X'|'T', layer, row, col }) and answers the new state. */
-export const editValue = (ref, value, lr) => inOrder(async () => {
-  await call('edit', post({ target: ref.target, layer: ref.layer, row: ref.row, col: ref.col, value }));
-  return walk(lr);
-});
+/** Sets one value ({ target: 'W'|'B'|'X'|'T', layer, row, col }) and answers the new state (with lr, its descent: one request). */
+export const editValue = (ref, value, lr) => inOrder(() =>
+  call(lr ? `edit?lr=${encodeURIComponent(lr)}` : 'edit', post({ target: ref.target, layer: ref.layer, row: ref.row, col: ref.col, value })));
 
 /** The path sums of weight L:i:j of the loaded example (each path's factors and product, their total, the matrix value). */
 export const pathsOf = (layer, row, col) => inOrder(() => call(`paths?weight=${layer}:${row}:${col}`));
