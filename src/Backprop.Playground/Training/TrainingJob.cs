@@ -141,7 +141,8 @@ public sealed class TrainingJob
                         Wait = wait;
                         return false;
                     }
-                    if (cancel.WaitHandle.WaitOne(wait)) throw new OperationCanceledException(cancel);
+                    // Whole milliseconds, rounded up: WaitOne truncates, and epochs then ran a little faster than the pace.
+                    if (cancel.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)))) throw new OperationCanceledException(cancel);
                 }
                 if (budget != Timeout.InfiniteTimeSpan && clock.Elapsed >= budget) return false;
             }
