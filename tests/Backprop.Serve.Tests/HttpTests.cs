@@ -211,6 +211,25 @@ public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<Ser
         [.. stream.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Where(e => e.StartsWith("data: {\"epoch", StringComparison.Ordinal)).Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement)];
 
     [Fact]
+    public async Task The_boundary_comes_at_most_every_100_ms_and_in_the_first_and_last_snapshot()
+    {
+        string id = await NewSession();
+        (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"xor\", \"layers\": \"8\"}"))).EnsureSuccessStatusCode();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await _http.GetAsync($"api/s/{id}/train?epochs=0&pace=0", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        await Task.Delay(700);
+        (await _http.PostAsync($"api/s/{id}/train/stop", null)).EnsureSuccessStatusCode();
+        var run = Snapshots(await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        double ms = clock.Elapsed.TotalMilliseconds;
+        int boundaries = run.Count(s => s.TryGetProperty("boundary", out _));
+        Assert.True(run[0].TryGetProperty("boundary", out _), "the first snapshot has no boundary");
+        Assert.True(run[^1].TryGetProperty("boundary", out _), "the last snapshot has no boundary");
+        Assert.True(boundaries <= ms / 100 + 2, $"{boundaries} boundaries in {ms:F0} ms");
+        Assert.True(boundaries < run.Count, $"every one of {run.Count} snapshots has a boundary");
+    }
+
+    [Fact]
     public async Task A_run_starts_at_epoch_0_a_second_run_goes_on_counting_and_epochs_0_runs_until_stopped()
     {
         string id = await NewSession();

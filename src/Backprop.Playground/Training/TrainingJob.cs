@@ -24,6 +24,9 @@ public sealed class TrainingJob
     /// <summary>Time between two snapshots: about 30 page updates a second.</summary>
     public static readonly TimeSpan SnapshotInterval = TimeSpan.FromMilliseconds(30);
 
+    /// <summary>Time between two decision boundaries in the snapshots: about 10 a second.</summary>
+    public static readonly TimeSpan BoundaryInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Cells per side of the decision-boundary grid.</summary>
     public const int Grid = 48;
 
@@ -32,7 +35,7 @@ public sealed class TrainingJob
     private readonly Dataset _train, _test;
     private readonly TrainSettings _settings;
     private readonly List<EpochReport> _history = [];
-    private readonly Stopwatch _sinceSnapshot = new();
+    private readonly Stopwatch _sinceSnapshot = new(), _sinceBoundary = new();
     private readonly int _firstEpoch;
     private readonly bool _untilStopped;
     private int _epoch;
@@ -215,7 +218,14 @@ public sealed class TrainingJob
             ["samples_per_second"] = Finite(report.SamplesPerSecond),
             ["grad_norms"] = norms,
         };
-        if (_train.FeatureCount == 2 && _train.IsClassification) snapshot["boundary"] = Boundary();
+        // The decision boundary (a forward pass over 48×48 points, more than the epoch's own work on small data)
+        // at most every BoundaryInterval, and always first and last: the eye follows it at that rate, and the
+        // browser's one-threaded worker answers edits sooner between cheaper slices.
+        if (_train.FeatureCount == 2 && _train.IsClassification && (done || !_sinceBoundary.IsRunning || _sinceBoundary.Elapsed >= BoundaryInterval))
+        {
+            snapshot["boundary"] = Boundary();
+            _sinceBoundary.Restart();
+        }
         // The weight diagram redraws at a third of the snapshot rate (about 10 a second) and always at the end:
         // its thousands of numbers are the snapshot's costliest part, and the eye needs no more.
         if (done || Interlocked.Read(ref _version) % 3 == 0) snapshot["weights"] = Weights();

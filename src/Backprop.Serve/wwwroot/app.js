@@ -284,7 +284,7 @@ function inSlices(work, now, done) {
     setTimeout(run);
   };
   if (now) run();
-  else setTimeout(run); // after the task that asked: the numbers above the tables show first
+  else requestAnimationFrame(() => setTimeout(run)); // after the next frame: the numbers above the tables show first
 }
 
 const attr = (text) => String(text).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');

@@ -13,6 +13,8 @@ let curves = { train: [], test: [], norms: [] };
 let epoch = 0;
 /** The snapshots the charts show: the latest, and the latest that had a boundary and weights (every third has weights). */
 let shown = {};
+/** The snapshots whose boundary and weights the canvases hold. */
+let drawn = {};
 /** The newest snapshot not yet drawn: snapshots can come faster than frames, so at most one is drawn per frame. */
 let unseen = null;
 let frame = 0;
@@ -48,6 +50,7 @@ export function resetTraining() {
   dropUnseen();
   curves = { train: [], test: [], norms: [] };
   shown = {};
+  drawn = {};
   epoch = 0;
   $('train-epoch').textContent = '0';
   $('train-epoch').dataset.value = '0';
@@ -143,8 +146,10 @@ export function drawCharts() {
     colour: CLASS_COLOURS[k % CLASS_COLOURS.length],
     label: `W${k + 1}`,
   })));
-  if (shown.boundary) drawBoundary($('boundary'), shown.boundary.boundary, shown.boundary.epoch);
-  if (shown.weights) drawWeights($('weights-chart'), shown.weights.weights, shown.weights.epoch);
+  // The boundary and the weights come in some snapshots only: each is drawn once.
+  if (shown.boundary && shown.boundary !== drawn.boundary) drawBoundary($('boundary'), shown.boundary.boundary, shown.boundary.epoch);
+  if (shown.weights && shown.weights !== drawn.weights) drawWeights($('weights-chart'), shown.weights.weights, shown.weights.epoch);
+  drawn = { boundary: shown.boundary, weights: shown.weights };
 }
 
 /** The network as columns of units joined by one line per weight, coloured by sign (colour-blind safe) and weighted by |w|. */
