@@ -207,7 +207,7 @@ function renderWeights() {
     inSlices(updateWeights(layers), !isLarge(page.data), markSelected);
     return;
   }
-  box.dataset.shape = shape;
+  delete box.dataset.shape; // set once every row is in: an edit during the build builds again
   const html = [];
   layers.forEach((layer, k) => {
     const L = k + 1;
@@ -219,7 +219,10 @@ function renderWeights() {
     html.push('</tr></tbody></table></div></div></details>');
   });
   box.innerHTML = html.join('');
-  inSlices(weightRows(layers), !isLarge(page.data), markSelected);
+  inSlices(weightRows(layers), !isLarge(page.data), () => {
+    box.dataset.shape = shape;
+    markSelected();
+  });
 }
 
 /** The rows of every W, appended one by one to the skeleton renderWeights wrote. */
