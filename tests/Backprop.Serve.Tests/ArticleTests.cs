@@ -34,42 +34,13 @@ public abstract class ArticleTests(IPageHost fixture)
 
     private static readonly string[] Pages = ["articles/index.html", "articles/article-1.html", "articles/article-2.html", "articles/article-3.html"];
 
-    protected sealed record Tab(IPage Page, List<string> Problems) : IAsyncDisposable
-    {
-        public ILocator Id(string testId) => Page.GetByTestId(testId);
-        public async ValueTask DisposeAsync() => await Page.Context.CloseAsync();
-    }
+    /// <summary>A fresh tab on <paramref name="path"/> (see <see cref="Tab.Open"/>), given the time a study takes in the browser to be ready.</summary>
+    protected Task<Tab> Open(string path) =>
+        Tab.Open(fixture.Browser, fixture.Url, new Uri(fixture.Url, path), new PageWaitForSelectorOptions { Timeout = 90_000, State = WaitForSelectorState.Attached });
 
-    /// <summary>
-    /// A fresh 1280×720 tab on <paramref name="path"/>; console errors, CSP reports and failed requests are collected,
-    /// and a request for anything outside 127.0.0.1 is refused before it leaves the browser (workers included).
-    /// </summary>
-    protected async Task<Tab> Open(string path)
-    {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 720 } });
-        var problems = new List<string>();
-        await context.RouteAsync("**/*", route =>
-        {
-            var target = new Uri(route.Request.Url);
-            if (target.Scheme is "http" or "https" && target.Host != "127.0.0.1")
-            {
-                lock (problems) problems.Add("other host: " + route.Request.Url);
-                return route.AbortAsync();
-            }
-            return route.ContinueAsync();
-        });
-        var page = await context.NewPageAsync();
-        page.Console += (_, m) => { if (m.Type == "error") lock (problems) problems.Add("console: " + m.Text); };
-        page.PageError += (_, e) => { lock (problems) problems.Add("page error: " + e); };
-        page.RequestFailed += (_, r) => { lock (problems) problems.Add($"failed: {r.Method} {r.Url} {r.Failure}"); };
-        await page.GotoAsync(new Uri(fixture.Url, path).ToString());
-        await page.WaitForSelectorAsync("body[data-ready=true]", new PageWaitForSelectorOptions { Timeout = 90_000, State = WaitForSelectorState.Attached });
-        return new Tab(page, problems);
-    }
+    private static double Number(string? text) => Tab.Number(text);
 
-    private static double Number(string? text) => double.Parse(text!, NumberStyles.Float, CultureInfo.InvariantCulture);
-
-    private static async Task<double> Attr(ILocator l, string name) => Number(await l.GetAttributeAsync(name));
+    private static Task<double> Attr(ILocator l, string name) => Tab.Attr(l, name);
 
     private Task<byte[]> Shot(Tab tab, string name) =>
         tab.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ChromiumFixture.Screenshots, fixture.ShotPrefix + name + ".png") });

@@ -10,44 +10,16 @@ namespace Backprop.Serve.Tests;
 /// </summary>
 public abstract class BrowserTests(IPageHost fixture)
 {
-    protected sealed record Tab(IPage Page, List<string> Problems) : IAsyncDisposable
-    {
-        public ILocator Id(string testId) => Page.GetByTestId(testId);
-        public async ValueTask DisposeAsync() => await Page.Context.CloseAsync();
-    }
-
-    /// <summary>
-    /// A fresh tab on the page; every console error, CSP report or request to another host is collected, and a
-    /// request for anything outside 127.0.0.1 is refused before it leaves the browser (the page's workers included).
-    /// </summary>
-    protected async Task<Tab> Open(string query = "", Uri? at = null)
+    /// <summary>A fresh tab on the page (see <see cref="Tab.Open"/>), at <paramref name="at"/> or the fixture's site.</summary>
+    protected Task<Tab> Open(string query = "", Uri? at = null)
     {
         var url = at ?? fixture.Url;
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 720 } });
-        var problems = new List<string>();
-        await context.RouteAsync("**/*", route =>
-        {
-            var target = new Uri(route.Request.Url);
-            if (target.Scheme is "http" or "https" && target.Host != "127.0.0.1")
-            {
-                lock (problems) problems.Add("other host: " + route.Request.Url);
-                return route.AbortAsync();
-            }
-            return route.ContinueAsync();
-        });
-        var page = await context.NewPageAsync();
-        page.Console += (_, m) => { if (m.Type == "error") lock (problems) problems.Add("console: " + m.Text); };
-        page.PageError += (_, e) => { lock (problems) problems.Add("page error: " + e); };
-        page.RequestFailed += (_, r) => { lock (problems) problems.Add($"failed: {r.Method} {r.Url} {r.Failure}"); };
-        page.Request += (_, r) => { if (!r.Url.StartsWith(url.ToString(), StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal) && !r.Url.StartsWith("blob:", StringComparison.Ordinal)) lock (problems) problems.Add("other host: " + r.Url); };
-        await page.GotoAsync(new Uri(url, query).ToString());
-        await page.WaitForSelectorAsync("body[data-ready=true]");
-        return new Tab(page, problems);
+        return Tab.Open(fixture.Browser, url, new Uri(url, query));
     }
 
-    protected static double Number(string? text) => double.Parse(text!, NumberStyles.Float, CultureInfo.InvariantCulture);
+    protected static double Number(string? text) => Tab.Number(text);
 
-    protected static async Task<double> Attr(ILocator l, string name) => Number(await l.GetAttributeAsync(name));
+    protected static Task<double> Attr(ILocator l, string name) => Tab.Attr(l, name);
 
     protected Task<byte[]> Shot(Tab tab, string name) =>
         tab.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ChromiumFixture.Screenshots, fixture.ShotPrefix + name + ".png"), FullPage = false });

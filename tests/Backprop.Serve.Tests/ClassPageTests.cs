@@ -10,15 +10,9 @@ namespace Backprop.Serve.Tests;
 /// </summary>
 public sealed class ClassPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private sealed record Tab(IPage Page, List<string> Problems) : IAsyncDisposable
-    {
-        public ILocator Id(string testId) => Page.GetByTestId(testId);
-        public async ValueTask DisposeAsync() => await Page.Context.CloseAsync();
-    }
-
     private async Task<Tab> Open(string query = "", bool clipboard = false)
     {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 720 } });
+        var context = await Tab.NewContext(fixture.Browser);
         if (clipboard) await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = fixture.Url.GetLeftPart(UriPartial.Authority) });
         var page = await context.NewPageAsync();
         var problems = new List<string>();
@@ -29,9 +23,9 @@ public sealed class ClassPageTests(BrowserFixture fixture) : IClassFixture<Brows
         return new Tab(page, problems);
     }
 
-    private static double Number(string? text) => double.Parse(text!, NumberStyles.Float, CultureInfo.InvariantCulture);
+    private static double Number(string? text) => Tab.Number(text);
 
-    private static async Task<double> Attr(ILocator l, string name) => Number(await l.GetAttributeAsync(name));
+    private static Task<double> Attr(ILocator l, string name) => Tab.Attr(l, name);
 
     private static Task<byte[]> Shot(Tab tab, string name) =>
         tab.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, name + ".png") });
