@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -296,15 +295,9 @@ public abstract class ArticleTests(IPageHost fixture)
     /// <summary>The command line as a user runs it (the built Backprop.Cli beside this assembly): its standard output.</summary>
     protected static async Task<string> Cli(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Backprop.Cli.dll"));
-        foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        Assert.True(process.ExitCode == 0, $"backprop {string.Join(' ', args)} exited {process.ExitCode}: {await error}");
-        return await output;
+        var (code, output, error) = await BuiltCli.Run(TimeSpan.FromSeconds(120), args);
+        Assert.True(code == 0, $"backprop {string.Join(' ', args)} exited {code}: {error}");
+        return output;
     }
 }
 

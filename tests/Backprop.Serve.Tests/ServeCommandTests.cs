@@ -16,10 +16,7 @@ public sealed partial class ServeCommandTests
     [InlineData(2)] // SIGINT, as Ctrl+C sends
     public async Task Serve_prints_its_address_answers_and_exits_0_on_a_signal(int signal)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Backprop.Cli.dll"));
-        start.ArgumentList.Add("serve");
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(BuiltCli.Start("serve"))!;
         try
         {
             string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));

@@ -1,21 +1,9 @@
-using System.Diagnostics;
-
 namespace Backprop.Serve.Tests;
 
 /// <summary><c>backprop site --out DIR</c> as a user runs it: the static site in one command, or one line saying why not.</summary>
 public sealed class SiteCommandTests
 {
-    private static async Task<(int Code, string Out, string Err)> Backprop(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Backprop.Cli.dll"));
-        foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int Code, string Out, string Err)> Backprop(params string[] args) => BuiltCli.Run(TimeSpan.FromSeconds(60), args);
 
     [Fact]
     public async Task Site_writes_the_page_its_worker_and_the_runtime_into_the_folder()
