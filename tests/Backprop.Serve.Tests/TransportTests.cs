@@ -62,17 +62,4 @@ public sealed class StaticSiteBrowserTests(StaticSiteFixture fixture) : BrowserT
         await tab.Id("edit-value").PressAsync("Enter");
         await Assertions.Expect(tab.Id("loss")).Not.ToHaveAttributeAsync("data-value", before);
     }
-
-    private static async Task AssertEqualsReference(Tab tab, Reference.Grad reference)
-    {
-        Assert.Equal(reference.Loss, await Attr(tab.Id("loss"), "data-value"));
-        for (int k = 0; k < reference.WeightGrads.Length; k++)
-            for (int i = 0; i < reference.WeightGrads[k].Length; i++)
-                for (int j = 0; j < reference.WeightGrads[k][i].Length; j++)
-                {
-                    var w = tab.Id($"w-{k + 1}-{i + 1}-{j + 1}");
-                    Assert.Equal(reference.Weights[k][i][j], await Attr(w, "data-value"));
-                    Assert.Equal(reference.WeightGrads[k][i][j], await Attr(w, "data-grad"));
-                }
-    }
 }
