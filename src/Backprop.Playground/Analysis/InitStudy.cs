@@ -9,7 +9,7 @@ namespace Backprop.Playground.Analysis;
 /// <summary>
 /// <c>GET analyze/init</c>: activation and gradient variances per layer for naive, Xavier and He initialization,
 /// measured beside the theory, as <c>backprop analyze init --json</c> computes them (the same
-/// <see cref="InitComparison"/> and defaults: spirals, depth 10, width 256, tanh, batch 256, SGD 0.1, float32,
+/// <see cref="InitComparison"/> and defaults: spirals, depth 10, width 128, tanh, batch 128, SGD 0.1, float32,
 /// seed 1), and the training loss over the first epochs.
 /// </summary>
 public static class InitStudy

@@ -21,7 +21,7 @@ public sealed class Sigmoid<T> : Activation<T> where T : unmanaged, IFloatingPoi
     /// <inheritdoc/>
     public override string Type => "sigmoid";
     /// <inheritdoc/>
-    protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => TensorPrimitives.Sigmoid(z, h);
+    protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => Saturating.Sigmoid(z, h);
 
     /// <inheritdoc/>
     protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d) => Elementwise.TimesOneMinus(h, d);
@@ -33,7 +33,7 @@ public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointI
     /// <inheritdoc/>
     public override string Type => "tanh";
     /// <inheritdoc/>
-    protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => TensorPrimitives.Tanh(z, h);
+    protected override void Apply(ReadOnlySpan<T> z, Span<T> h) => Saturating.Tanh(z, h);
 
     /// <inheritdoc/>
     protected override void Differentiate(ReadOnlySpan<T> z, ReadOnlySpan<T> h, Span<T> d) => Elementwise.OneMinusSquare(h, d);

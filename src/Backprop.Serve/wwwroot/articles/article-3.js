@@ -133,10 +133,10 @@ const drawScaling = figure(['ls-depth', 'ls-activation', 'ls-scale'], 'scaling-s
 });
 
 /**
- * Runs each study once its figure comes near the window (its controls run it again whenever they change): in a
- * browser's engine the init study at `analyze init`'s width 256 takes about 2 s, and the one worker answers one
- * request at a time, so computing every figure up front kept the page busy. The page is ready once the figures
- * in view at the start are drawn.
+ * Runs each study once its figure comes near the window (its controls run it again whenever they change): the
+ * one worker answers one request at a time, and the studies together take about 0.6 s in a browser's engine, so
+ * computing every figure up front kept the page busy. The page is ready once the figures in view at the start
+ * are drawn.
  */
 function whenNear(figures) {
   const pending = new Map(figures.map(([id, draw]) => [$(id), draw]));
