@@ -15,7 +15,8 @@ using Microsoft.Playwright;
 //   3. spirals with the page's defaults (2-64-64-2 relu, cross-entropy; Adam 0.01, batch 32): time to 95 %
 //      training accuracy, and the examples/s of the training engine in the worker against the library natively;
 //   4. main-thread tasks over 50 ms (PerformanceObserver 'longtask') while it trains, and after the run;
-//   5. while it trains, a step press and an edit to the answer on screen (WEBBENCH_PROFILE=file.cpuprofile: the first run's CPU profile);
+//   5. while it trains, a step press and an edit to the answer on screen (WEBBENCH_PROFILE=file.cpuprofile: the first run's CPU profile;
+//      WEBBENCH_TRACE=file.json: a Chrome trace of the first run's edits, every thread, for chrome://tracing or Perfetto);
 //   6. training examples/s side by side (Speed.cs): ours in the site's worker, TensorFlow.js's backends in the same
 //      Chromium, the library natively; 2-8-2, 2-16-16-2, 2-64-64-2 on the same spirals data.
 //   7. the article pages: navigation to ready (the figures in view drawn), and on article 3 a study's change to its figure redrawn.
@@ -155,12 +156,15 @@ for (int i = 0; i < runs; i++)
     await page.Locator("nav.views [data-view=walk]").ClickAsync();
     for (int k = 0; k < 4; k++)
         stepMs.Add(await Answered(page, () => page.GetByTestId("step-next").ClickAsync(), "[data-testid=step-label]", null));
+    string? tracePath = i == 0 ? Environment.GetEnvironmentVariable("WEBBENCH_TRACE") : null;
+    (ICDPSession Session, Task<string> Stream)? tracing = tracePath is null ? null : await StartTrace(page);
     for (int k = 0; k < 3; k++)
     {
         await page.Locator("#weights [data-weight='1-1-1']").ClickAsync();
         await page.GetByTestId("edit-value").FillAsync((0.5 + 0.1 * k).ToString(CultureInfo.InvariantCulture));
         editMs.Add(await Answered(page, () => page.GetByTestId("edit-value").PressAsync("Enter"), "[data-testid=loss]", "data-value"));
     }
+    if (tracing is { } t) await SaveTrace(t.Session, t.Stream, tracePath!);
     if (!stillTraining || await page.GetByTestId("train-stop").IsDisabledAsync())
         Console.WriteLine($"(run {i + 1}: training ended before the presses were all made: they are not all 'while training')");
     await page.Locator("nav.views [data-view=train]").ClickAsync();
@@ -185,6 +189,34 @@ for (int i = 0; i < runs; i++)
 }
 
 static string Describe(double[][] tasks) => tasks.Length == 0 ? "none" : $"{tasks.Length} (longest {tasks.Max(t => t[1]):F0} ms)";
+
+// A Chrome trace (every thread of the page and its worker, with wall and CPU time), streamed back when it ends.
+static async Task<(ICDPSession Session, Task<string> Stream)> StartTrace(IPage page)
+{
+    var session = await page.Context.NewCDPSessionAsync(page);
+    var stream = new TaskCompletionSource<string>();
+    session.Event("Tracing.tracingComplete").OnEvent += (_, e) => stream.TrySetResult(e!.Value.GetProperty("stream").GetString()!);
+    await session.SendAsync("Tracing.start", new()
+    {
+        ["categories"] = "devtools.timeline,disabled-by-default-devtools.timeline,toplevel,v8.execute,blink.user_timing",
+        ["transferMode"] = "ReturnAsStream",
+    });
+    return (session, stream.Task);
+}
+
+static async Task SaveTrace(ICDPSession session, Task<string> stream, string path)
+{
+    await session.SendAsync("Tracing.end");
+    string handle = await stream;
+    var json = new System.Text.StringBuilder();
+    for (bool eof = false; !eof;)
+    {
+        var chunk = (await session.SendAsync("IO.read", new() { ["handle"] = handle, ["size"] = 1 << 20 }))!.Value;
+        json.Append(chunk.GetProperty("data").GetString());
+        eof = chunk.GetProperty("eof").GetBoolean();
+    }
+    await File.WriteAllTextAsync(path, json.ToString());
+}
 
 // From the press (the input event's time stamp) to the frame after the watched element changed: the answer on screen.
 static async Task<double> Answered(IPage page, Func<Task> press, string watched, string? attribute)

@@ -28,6 +28,7 @@ public sealed class PlaygroundState
     private TrainingJob? _job;
     private IReadOnlyList<Backprop.Training.EpochReport> _trained = [];
     private readonly bool _numbersApart;
+    private volatile bool _chartsShown = true;
     private double[] _stateNumbers = [], _answerNumbers = [];
 
     /// <summary>A page's state; see <see cref="TakeNumbers"/> for <paramref name="numbersApart"/>.</summary>
@@ -147,9 +148,25 @@ public sealed class PlaygroundState
     public TrainingJob StartTraining(string query)
     {
         // A second run on a trained network goes on counting from the epochs it was trained for.
-        var job = new TrainingJob(RequireProblem(), TrainSettings.FromQuery(Query.Parse(query)), _trained);
+        var job = new TrainingJob(RequireProblem(), TrainSettings.FromQuery(Query.Parse(query)), _trained) { ChartsShown = _chartsShown };
         _job = job;
         return job;
+    }
+
+    /// <summary>
+    /// <c>POST train/charts?shown=0|1</c>: whether the page shows the training charts, for this run and the next
+    /// (see <see cref="TrainingJob.ChartsShown"/>). Safe beside a running job: it sets two flags.
+    /// </summary>
+    public void ShowCharts(string? query)
+    {
+        bool shown = Query.Parse(query)["shown"] switch
+        {
+            "1" => true,
+            "0" => false,
+            var other => throw new BackpropException($"train/charts: shown must be 0 or 1, got '{other}'"),
+        };
+        _chartsShown = shown;
+        if (_job is { } job) job.ChartsShown = shown;
     }
 
     /// <summary>Puts the network <paramref name="job"/> trained in place of the one it started from, so the Walk shows it.</summary>

@@ -85,6 +85,9 @@ internal static partial class Engine
             case "train/stop":
                 _job?.Stop();
                 return ("{}", Json);
+            case "train/charts":
+                State.ShowCharts(query);
+                return ("{}", Json);
             case "train/finish":
                 if (_job is { } done) State.FinishTraining(done);
                 _job = null;

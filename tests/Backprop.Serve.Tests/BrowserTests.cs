@@ -139,6 +139,12 @@ public abstract class BrowserTests(IPageHost fixture)
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
         Assert.True(await Attr(tab.Id("train-epoch"), "data-value") >= 1);
         Assert.True(await Attr(tab.Id("train-loss"), "data-value") > 0);
+        // Away from the Train view the run leaves its charts out (train/charts); back in it, they go on live.
+        await tab.Page.Locator("nav.views [data-view=walk]").ClickAsync();
+        await tab.Page.WaitForTimeoutAsync(300);
+        await tab.Page.Locator("nav.views [data-view=train]").ClickAsync();
+        double back = await Attr(tab.Id("train-epoch"), "data-value");
+        await tab.Page.WaitForFunctionAsync($"() => Number(document.querySelector('[data-testid=train-weights]').dataset.epoch) > {back}");
         await tab.Id("train-stop").ClickAsync(); // the run goes on until paused
         await Assertions.Expect(tab.Id("train-start")).ToBeEnabledAsync(new() { Timeout = 60_000 });
         // The weights drawn live: one line per weight of 2-64-64-2, from the last snapshot.

@@ -230,6 +230,30 @@ public sealed partial class HttpTests(ServerFixture fixture) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task Hidden_charts_leave_the_boundary_and_the_weights_to_the_last_snapshot()
+    {
+        string id = await NewSession();
+        (await _http.PostAsync($"api/s/{id}/load", Json("{\"example\": \"xor\", \"layers\": \"8\"}"))).EnsureSuccessStatusCode();
+        var bad = await _http.PostAsync($"api/s/{id}/train/charts?shown=yes", null);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("train/charts: shown must be 0 or 1, got 'yes'", JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+
+        // Set before the run: it holds for the runs that follow. A pace of 20 ms spreads 10 epochs over several snapshots.
+        (await _http.PostAsync($"api/s/{id}/train/charts?shown=0", null)).EnsureSuccessStatusCode();
+        var hidden = Snapshots(await _http.GetStringAsync($"api/s/{id}/train?epochs=10&pace=20"));
+        Assert.True(hidden.Count >= 3, $"{hidden.Count} snapshots");
+        foreach (var s in hidden[..^1])
+            Assert.False(s.TryGetProperty("boundary", out _) || s.TryGetProperty("weights", out _), $"epoch {s.GetProperty("epoch")} has charts while they are hidden");
+        Assert.True(hidden[^1].TryGetProperty("boundary", out _) && hidden[^1].TryGetProperty("weights", out _), "the last snapshot has no charts");
+
+        (await _http.PostAsync($"api/s/{id}/train/charts?shown=1", null)).EnsureSuccessStatusCode();
+        var shown = Snapshots(await _http.GetStringAsync($"api/s/{id}/train?epochs=10&pace=20"));
+        Assert.True(shown.Count >= 4, $"{shown.Count} snapshots");
+        Assert.True(shown[0].TryGetProperty("boundary", out _), "the first snapshot of a run with its charts shown has no boundary");
+        Assert.Contains(shown[..^1], s => s.TryGetProperty("weights", out _));
+    }
+
+    [Fact]
     public async Task A_run_starts_at_epoch_0_a_second_run_goes_on_counting_and_epochs_0_runs_until_stopped()
     {
         string id = await NewSession();

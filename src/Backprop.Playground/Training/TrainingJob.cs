@@ -40,6 +40,7 @@ public sealed class TrainingJob
     private readonly bool _untilStopped;
     private int _epoch;
     private bool _over;
+    private bool _chartsShown = true;
     private long _version;
     private string? _latest;
     private string? _initial;
@@ -77,6 +78,18 @@ public sealed class TrainingJob
 
     /// <summary>After a <see cref="RunFor"/> slice that the pace ended: how long until the next epoch is due (else zero).</summary>
     public TimeSpan Wait { get; private set; }
+
+    /// <summary>
+    /// Whether the page shows the run's charts (true to start with). While it does not, snapshots carry no decision
+    /// boundary and no weights but the last one: in the browser's one-threaded worker they are the costliest part of a
+    /// slice (a 48×48 forward pass, thousands of numbers written), and an edit in the Walk view would wait for them.
+    /// May be set from another thread.
+    /// </summary>
+    public bool ChartsShown
+    {
+        get => Volatile.Read(ref _chartsShown);
+        set => Volatile.Write(ref _chartsShown, value);
+    }
 
     /// <summary>True once every epoch ran or the run was stopped.</summary>
     public bool IsOver => Volatile.Read(ref _over);
@@ -220,15 +233,17 @@ public sealed class TrainingJob
         };
         // The decision boundary (a forward pass over 48×48 points, more than the epoch's own work on small data)
         // at most every BoundaryInterval, and always first and last: the eye follows it at that rate, and the
-        // browser's one-threaded worker answers edits sooner between cheaper slices.
-        if (_train.FeatureCount == 2 && _train.IsClassification && (done || !_sinceBoundary.IsRunning || _sinceBoundary.Elapsed >= BoundaryInterval))
+        // browser's one-threaded worker answers edits sooner between cheaper slices. Neither it nor the weights
+        // while the charts are hidden (ChartsShown), but always in the last snapshot.
+        bool charts = done || ChartsShown;
+        if (charts && _train.FeatureCount == 2 && _train.IsClassification && (done || !_sinceBoundary.IsRunning || _sinceBoundary.Elapsed >= BoundaryInterval))
         {
             snapshot["boundary"] = Boundary();
             _sinceBoundary.Restart();
         }
         // The weight diagram redraws at a third of the snapshot rate (about 10 a second) and always at the end:
         // its thousands of numbers are the snapshot's costliest part, and the eye needs no more.
-        if (done || Interlocked.Read(ref _version) % 3 == 0) snapshot["weights"] = Weights();
+        if (charts && (done || Interlocked.Read(ref _version) % 3 == 0)) snapshot["weights"] = Weights();
         Volatile.Write(ref _latest, snapshot.ToJsonString());
         Interlocked.Increment(ref _version);
     }

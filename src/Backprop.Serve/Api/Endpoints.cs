@@ -44,6 +44,13 @@ internal static class Endpoints
             s.StopTraining();
             return Results.Text("{}", Json);
         });
+        api.MapPost("/s/{id}/train/charts", (HttpContext c, string id) =>
+        {
+            // Not behind the gate either: a page switching views while its run streams.
+            var s = sessions.Find(id) ?? throw new SessionGone();
+            s.Playground.ShowCharts(c.Request.QueryString.Value);
+            return Results.Text("{}", Json);
+        });
         api.MapGet("/s/{id}/download/{file}", (HttpContext c, string id, string file) => WithSession(sessions, c, id, p =>
         {
             var download = p.Download(file);

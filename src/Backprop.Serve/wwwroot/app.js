@@ -3,7 +3,7 @@
 // saveUrl): reloading or sharing it reproduces what is shown.
 import { api, call, openSession, post, sessionUrl } from './api.js';
 import { exact, exampleColour, plural, short, sub, sup, swatch } from './format.js';
-import { abortTraining, drawCharts, hasHistory, initTrain, resetTraining } from './train.js';
+import { abortTraining, chartsSeen, drawCharts, hasHistory, initTrain, resetTraining } from './train.js';
 
 const $ = (id) => document.getElementById(id);
 const DATASETS = ['xor', 'circles', 'spirals', 'blobs'];
@@ -736,6 +736,7 @@ function setView(view) {
   }
   if (view === 'inspect' && page.selected && page.data) inspect(page.selected);
   if (view === 'train') drawCharts(); // a run went on while another view was shown
+  if (page.data) chartsSeen(view === 'train');
   requestAnimationFrame(() => scaleSvg($('diagram')));
   saveUrl();
 }

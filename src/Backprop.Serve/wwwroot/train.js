@@ -1,7 +1,7 @@
 // The Train view: the engine trains (its Trainer) and sends snapshots; this file draws them. Play/pause as
 // in TensorFlow Playground: start runs until paused, at a pace one can watch; start again goes on from there;
 // reset brings the network back to its starting weights at epoch 0.
-import { call, stopTraining, train as trainRun } from './api.js';
+import { call, post, stopTraining, train as trainRun } from './api.js';
 import { exact, short } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -132,6 +132,22 @@ function drawUnseen() {
   shown.norms = p;
   // The charts only where they can be seen: in the other views the run goes on, and the page answers presses.
   if (document.documentElement.dataset.view === 'train') drawCharts();
+}
+
+let chartsSent = true; // the engine's default: a run computes its charts
+
+/**
+ * Tells the engine whether the charts are seen: while they are not, a run leaves the decision boundary and the
+ * weights out of its snapshots but the last (the costliest part of a slice in the browser's worker, which an
+ * edit or a step in the Walk view would otherwise wait for).
+ */
+export function chartsSeen(seen) {
+  if (seen === chartsSent) return;
+  chartsSent = seen;
+  call(`train/charts?shown=${seen ? 1 : 0}`, post({})).catch((e) => {
+    chartsSent = !seen;
+    console.error(`train/charts: ${e.message}`);
+  });
 }
 
 /** The latest snapshot's charts, in the Train view. */
