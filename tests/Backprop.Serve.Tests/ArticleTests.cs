@@ -308,6 +308,8 @@ public sealed class ServeArticleTests(BrowserFixture server) : ArticleTests(serv
     [InlineData("analyze/gradients?depth=99", "depth must be from 1 to 30, got 99")]
     [InlineData("analyze/gradients?activation=swish", "unknown activation 'swish'")]
     [InlineData("analyze/init?depth=x", "depth 'x' is not a whole number")]
+    [InlineData("analyze/init?losses=no", "unknown losses 'no'")]
+    [InlineData("analyze/init?losses=0&epochs=2", "without the losses there is no training: epochs must be 0, got 2")]
     [InlineData("analyze/memory?data=/etc/passwd", "unknown data '/etc/passwd'")]
     [InlineData("analyze/nothing", "no study 'nothing'")]
     public async Task Bad_study_settings_are_one_line_of_error(string path, string message)

@@ -10,7 +10,8 @@ namespace Backprop.Playground.Analysis;
 /// <c>GET analyze/init</c>: activation and gradient variances per layer for naive, Xavier and He initialization,
 /// measured beside the theory, as <c>backprop analyze init --json</c> computes them (the same
 /// <see cref="InitComparison"/> and defaults: spirals, depth 10, width 128, tanh, batch 128, SGD 0.1, float32,
-/// seed 1), and the training loss over the first epochs.
+/// seed 1), and the training loss over the first epochs (<c>losses=0</c>, with <c>epochs=0</c>: the variances
+/// alone, for a figure that shows nothing else).
 /// </summary>
 public static class InitStudy
 {
@@ -25,11 +26,12 @@ public static class InitStudy
         string activation = q.Choice("activation", d.Activation, NetworkSpec.ActivationTypes);
         string optimizer = q.Choice("optimizer", d.Optimizer, StudyQuery.Optimizers);
         double lr = q.Positive("lr", d.LearningRate, 10);
+        bool losses = q.Choice("losses", "1", ["0", "1"]) == "1";
 
         var (train, _) = DataSources.Load(data, seed);
         var sizes = Architecture.Sizes(train.FeatureCount, width, depth, train.OutputCount);
         var results = InitComparison.Run<float>(train, sizes, activation, StudyDefaults.Loss, ["naive", "xavier", "he"], batch, epochs,
-            () => Optimizer<float>.Create(optimizer, lr), seed);
+            () => Optimizer<float>.Create(optimizer, lr), seed, losses);
 
         return new JsonObject
         {

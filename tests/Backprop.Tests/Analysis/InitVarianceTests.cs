@@ -40,4 +40,25 @@ public class InitVarianceTests
         Assert.InRange(Last("he"), 0.5, 2);   // fan_in·(2/fan_in)·½ = 1 per layer: ReLU's halving exactly compensated
         Assert.True(Last("naive") < 0.01);    // fan_in·Var(W)·½ = 128·(0.01/3)·½ ≈ 0.21 per layer, five times over
     }
+
+    [Fact]
+    public void Without_the_losses_the_comparison_gives_the_same_variances_and_no_training()
+    {
+        var (train, _) = Backprop.Data.DataSources.Load("spirals", 1);
+        int[] sizes = [2, 16, 16, 2];
+        List<InitResult> Run(bool losses) => InitComparison.Run<float>(train, sizes, "tanh", "cross_entropy", ["naive", "he"], 32, 0,
+            () => Backprop.Training.Optimizer<float>.Create("sgd", 0.1), 1, losses);
+        var with = Run(true);
+        var without = Run(false);
+        Assert.Equal(with.Select(r => r.Scheme), without.Select(r => r.Scheme));
+        for (int s = 0; s < with.Count; s++)
+        {
+            Assert.Single(with[s].EpochLosses); // the loss at initialization
+            Assert.Empty(without[s].EpochLosses);
+            Assert.Equal(with[s].Layers, without[s].Layers); // records: every variance, bit for bit
+        }
+        var e = Assert.Throws<BackpropException>(() => InitComparison.Run<float>(train, sizes, "tanh", "cross_entropy", ["he"], 32, 3,
+            () => Backprop.Training.Optimizer<float>.Create("sgd", 0.1), 1, losses: false));
+        Assert.Contains("epochs must be 0, got 3", e.Message, StringComparison.Ordinal);
+    }
 }

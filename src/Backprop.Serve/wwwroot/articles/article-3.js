@@ -69,7 +69,8 @@ const sup = (n) => String(n).replace(/\d/g, (d) => SUP[d]);
 // ---- Xavier and He --------------------------------------------------------------------------------
 
 const drawInit = figure(['init-depth', 'init-activation'], 'init-status', async (current) => {
-  const answer = await study('init', { depth: value('init-depth'), activation: value('init-activation'), epochs: '0' });
+  // The variances alone (losses=0): the training set's loss, which this figure does not show, would double the work.
+  const answer = await study('init', { depth: value('init-depth'), activation: value('init-activation'), epochs: '0', losses: '0' });
   if (!current()) return false;
   const part = (measured, theory) => answer.schemes.flatMap((s) => [
     { name: `${s.scheme} measured`, colour: SCHEMES[s.scheme], values: s.layers.map((l) => l[measured]) },
