@@ -15,6 +15,9 @@ namespace Backprop.Interop;
 internal static class OnnxReader
 {
     public const string LossKey = "backprop.loss";
+
+    /// <summary>The metadata keys that keep a network's <c>trained_on</c> (its data set and seed), so that <c>eval</c> finds it after a round trip.</summary>
+    public const string TrainedOnDataKey = "backprop.trained_on.data", TrainedOnSeedKey = "backprop.trained_on.seed";
     private const string Supported = "Gemm, MatMul, Add, Relu, Sigmoid, Tanh, LeakyRelu, Identity, Flatten, Softmax, LogSoftmax";
     private static readonly HashSet<string> SupportedOps = [.. Supported.Split(", ")];
     private const long MaxElements = 1L << 28;
@@ -91,7 +94,17 @@ internal static class OnnxReader
             string lossName = loss is not null ? "cross_entropy"
                 : model.MetadataProps.FirstOrDefault(p => p.Key == LossKey)?.Value ?? "half_sse";
             if (Array.IndexOf(Losses.Loss<double>.Names, lossName) < 0) throw Fail($"metadata {LossKey} is '{lossName}', not a loss backprop knows");
-            return new NetworkSpec(_layers, lossName);
+            return new NetworkSpec(_layers, lossName) { TrainedOn = TrainedOn() };
+        }
+
+        private TrainedOn? TrainedOn()
+        {
+            string? data = model.MetadataProps.FirstOrDefault(p => p.Key == TrainedOnDataKey)?.Value;
+            if (data is null) return null;
+            string seed = model.MetadataProps.FirstOrDefault(p => p.Key == TrainedOnSeedKey)?.Value ?? "1";
+            return int.TryParse(seed, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int s)
+                ? new TrainedOn(data, s)
+                : throw Fail($"metadata {TrainedOnSeedKey} is '{seed}', not a whole number");
         }
 
         private void CheckOpset()

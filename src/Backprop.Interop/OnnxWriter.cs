@@ -69,6 +69,11 @@ internal static class OnnxWriter
             OpsetImport = { new OperatorSetIdProto { Domain = "", Version = Opset } },
             MetadataProps = { new StringStringEntryProto { Key = OnnxReader.LossKey, Value = spec.Loss } },
         };
+        if (spec.TrainedOn is { } on)
+        {
+            model.MetadataProps.Add(new StringStringEntryProto { Key = OnnxReader.TrainedOnDataKey, Value = on.Data });
+            model.MetadataProps.Add(new StringStringEntryProto { Key = OnnxReader.TrainedOnSeedKey, Value = on.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
         model.WriteTo(stream);
     }
 

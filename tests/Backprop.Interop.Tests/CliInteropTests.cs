@@ -94,6 +94,29 @@ public class CliInteropTests
         }
     }
 
+    [Fact]
+    public void A_trained_networks_data_set_survives_export_and_import_so_eval_needs_no_data_option()
+    {
+        using var dir = new TempDir();
+        var train = Tools.Cli("train", "--data", "xor", "--layers", "2-4-2", "--epochs", "3", "--seed", "5", "--out", dir["trained.json"]);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        var trainedOn = NetworkJson.Load(dir["trained.json"]).TrainedOn;
+        Assert.Equal(new TrainedOn("xor", 5), trainedOn);
+        var reference = Tools.Cli("eval", "--model", dir["trained.json"], "--json");
+        Assert.True(reference.ExitCode == 0, reference.Stderr);
+        foreach (string file in new[] { dir["trained.onnx"], dir["trained.safetensors"] })
+        {
+            var export = Tools.Cli("export", "--network", dir["trained.json"], "--out", file, "--precision", "f64");
+            Assert.True(export.ExitCode == 0, export.Stderr);
+            var eval = Tools.Cli("eval", "--model", file, "--json"); // the data set and its split come from the file
+            Assert.True(eval.ExitCode == 0, eval.Stderr);
+            Assert.Equal(reference.Stdout.Trim().Split('\n')[^1], eval.Stdout.Trim().Split('\n')[^1]);
+            var import = Tools.Cli("import", file, "--out", dir["back.json"]);
+            Assert.True(import.ExitCode == 0, import.Stderr);
+            Assert.Equal(trainedOn, NetworkJson.Load(dir["back.json"]).TrainedOn);
+        }
+    }
+
     public static TheoryData<string, string> BadFiles() => new()
     {
         { "empty.onnx", "" },

@@ -6,8 +6,8 @@ namespace Backprop.IO;
 /// <summary>
 /// A network as safetensors, named like the state dict of the equivalent PyTorch <c>nn.Sequential</c>: every
 /// layer, dense or activation, is one module in order, so the dense layer at position i is <c>i.weight</c> of shape
-/// [outputs, inputs] (PyTorch's Linear stores Wᵀ) and <c>i.bias</c>. <c>__metadata__</c> keeps the architecture and
-/// the loss as network JSON without weights, so that our own files read back with nothing else given.
+/// [outputs, inputs] (PyTorch's Linear stores Wᵀ) and <c>i.bias</c>. <c>__metadata__</c> keeps the architecture, the
+/// loss and <c>trained_on</c> as network JSON without weights, so that our own files read back with nothing else given.
 /// </summary>
 public static class NetworkSafetensors
 {
@@ -34,7 +34,7 @@ public static class NetworkSafetensors
             tensors.Add(new SafetensorsTensor($"{i}.weight", [outputs, inputs], transposed));
             tensors.Add(new SafetensorsTensor($"{i}.bias", [outputs], (double[])b.Clone()));
         }
-        var architecture = new NetworkSpec([.. spec.Layers.Select(l => l with { Weights = null, Bias = null, Init = null })], spec.Loss);
+        var architecture = new NetworkSpec([.. spec.Layers.Select(l => l with { Weights = null, Bias = null, Init = null })], spec.Loss) { TrainedOn = spec.TrainedOn };
         var metadata = new Dictionary<string, string> { ["format"] = "pt", [NetworkKey] = NetworkJson.Write(architecture) };
         Safetensors.Write(stream, tensors, metadata, float64);
     }
@@ -75,7 +75,7 @@ public static class NetworkSafetensors
             layers.Add(dense);
             previous = dense.Outputs;
         }
-        return new NetworkSpec(layers, architecture.Loss);
+        return new NetworkSpec(layers, architecture.Loss) { TrainedOn = architecture.TrainedOn };
     }
 
     private static NetworkSpec FromStateDict(Dictionary<string, SafetensorsTensor> tensors, string? activation, string source)
