@@ -66,9 +66,7 @@ public sealed class PlaygroundState
         {
             // Not written when an edit answered with its descent (see Edit): written now, once.
             var problem = RequireProblem();
-            var numbers = _numbersApart ? new List<double>() : null;
-            _state = StateJson.Write(problem, _trace!, _steps, numbers);
-            _stateNumbers = numbers is null ? [] : [.. numbers];
+            (_state, _stateNumbers) = Written(numbers => StateJson.Write(problem, _trace!, _steps, numbers));
         }
         _answerNumbers = _stateNumbers;
         return _state;
@@ -88,10 +86,9 @@ public sealed class PlaygroundState
         if (Query.Parse(query)["lr"] is null) return SetProblem(problem);
         // The first article's page walks on past the gradients: the descent is its answer, and the plain state
         // is written only if asked for. The descent is computed first, so that a bad η changes nothing.
-        var numbers = _numbersApart ? new List<double>() : null;
-        string descent = DescentState.Write(problem, query, numbers);
+        var (descent, values) = Written(numbers => DescentState.Write(problem, query, numbers));
         SetProblem(problem, answer: false);
-        _answerNumbers = numbers is null ? [] : [.. numbers];
+        _answerNumbers = values;
         return descent;
     }
 
@@ -132,10 +129,17 @@ public sealed class PlaygroundState
     /// <summary><c>GET descent?lr=..</c>: the state, its walk continued by the update W ← W − η·∂E/∂W and the next forward pass.</summary>
     public string Descent(string query)
     {
-        var numbers = _numbersApart ? new List<double>() : null;
-        string state = DescentState.Write(RequireProblem(), query, numbers);
-        _answerNumbers = numbers is null ? [] : [.. numbers];
+        string state;
+        (state, _answerNumbers) = Written(numbers => DescentState.Write(RequireProblem(), query, numbers));
         return state;
+    }
+
+    /// <summary>An answer's JSON, written with its matrices' numbers apart when this state keeps them apart (see <see cref="TakeNumbers"/>).</summary>
+    private (string Json, double[] Numbers) Written(Func<List<double>?, string> write)
+    {
+        var numbers = _numbersApart ? new List<double>() : null;
+        string json = write(numbers);
+        return (json, numbers is null ? [] : [.. numbers]);
     }
 
     /// <summary><c>GET node?layer=..&amp;unit=..&amp;direction=forward|backward</c>: the third article's picture of one node, <c>{"svg": "..."}</c>.</summary>
