@@ -12,15 +12,7 @@ public class BadInputTests
           {"type":"dense","inputs":3,"outputs":1,"init":"xavier"}],"loss":"half_sse","seed":1}
         """;
 
-    private static void AssertCleanError(CliRunner.Result run, string expected)
-    {
-        Assert.NotEqual(0, run.ExitCode);
-        string err = run.Stderr.Trim();
-        Assert.StartsWith("backprop: error: ", err);
-        Assert.Contains(expected, err);
-        Assert.DoesNotContain('\n', err);
-        Assert.DoesNotContain("   at ", run.Stdout + run.Stderr);
-    }
+    private static void AssertCleanError(CliRunner.Result run, string expected) => run.AssertOneLineError(expected);
 
     [Theory]
     [InlineData("missing.csv", "1,2\n", "missing.csv: file not found")]

@@ -5,7 +5,19 @@ namespace Backprop.Tests.Cli;
 /// <summary>Runs the real command-line program (built beside the tests) as a separate process.</summary>
 internal static class CliRunner
 {
-    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        /// <summary>The run failed with one line, "backprop: error: ..." holding <paramref name="expected"/>, and no stack trace anywhere.</summary>
+        public void AssertOneLineError(string expected)
+        {
+            Assert.NotEqual(0, ExitCode);
+            string err = Stderr.Trim();
+            Assert.StartsWith("backprop: error: ", err);
+            Assert.Contains(expected, err);
+            Assert.DoesNotContain('\n', err);
+            Assert.DoesNotContain("   at ", Stdout + Stderr);
+        }
+    }
 
     private static string CliDll => Path.Combine(AppContext.BaseDirectory, "Backprop.Cli.dll");
 
