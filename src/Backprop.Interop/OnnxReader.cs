@@ -94,10 +94,10 @@ internal static class OnnxReader
             string lossName = loss is not null ? "cross_entropy"
                 : model.MetadataProps.FirstOrDefault(p => p.Key == LossKey)?.Value ?? "half_sse";
             if (Array.IndexOf(Losses.Loss<double>.Names, lossName) < 0) throw Fail($"metadata {LossKey} is '{lossName}', not a loss backprop knows");
-            return new NetworkSpec(_layers, lossName) { TrainedOn = TrainedOn() };
+            return new NetworkSpec(_layers, lossName) { TrainedOn = ReadTrainedOn() };
         }
 
-        private TrainedOn? TrainedOn()
+        private TrainedOn? ReadTrainedOn()
         {
             string? data = model.MetadataProps.FirstOrDefault(p => p.Key == TrainedOnDataKey)?.Value;
             if (data is null) return null;
