@@ -233,8 +233,10 @@ function drawCurves(canvas, series) {
   g.fillStyle = '#444';
   g.font = '12px sans-serif';
   g.strokeRect(pad, 8, w - pad - 8, h - pad - 8);
-  g.fillText(`1e${hi.toFixed(1)}`, 2, 18);
-  g.fillText(`1e${lo.toFixed(1)}`, 2, h - pad);
+  // The ends of the log axis as numbers a class reads (0.63, 0.005), not as exponents (1e-0.2, 1e-2.3).
+  const tick = (exponent) => String(Number((10 ** exponent).toPrecision(2)));
+  g.fillText(tick(hi), 2, 18);
+  g.fillText(tick(lo), 2, h - pad);
   g.fillText('0', pad, h - 10);
   g.fillText(`epoch ${maxE}`, w - 86, h - 10);
   series.forEach((s, index) => {
