@@ -16,7 +16,7 @@ using Microsoft.Playwright;
 //      training accuracy, and the examples/s of the training engine in the worker against the library natively;
 //   4. main-thread tasks over 50 ms (PerformanceObserver 'longtask') while it trains, and after the run;
 //   5. while it trains, a step press and an edit to the answer on screen (WEBBENCH_PROFILE=file.cpuprofile: the first run's CPU profile;
-//      WEBBENCH_TRACE=file.json: a Chrome trace of the first run's edits, every thread, for chrome://tracing or Perfetto);
+//      WEBBENCH_TRACE=file.json: a Chrome trace of the first run from its start to the last edit, every thread, for Perfetto);
 //   6. training examples/s side by side (Speed.cs): ours in the site's worker, TensorFlow.js's backends in the same
 //      Chromium, the library natively; 2-8-2, 2-16-16-2, 2-64-64-2 on the same spirals data.
 //   7. the article pages: navigation to ready (the figures in view drawn), and on article 3 a study's change to its figure redrawn.
@@ -145,6 +145,8 @@ for (int i = 0; i < runs; i++)
         await profiler.SendAsync("Profiler.setSamplingInterval", new() { ["interval"] = 500 });
         await profiler.SendAsync("Profiler.start");
     }
+    string? tracePath = i == 0 ? Environment.GetEnvironmentVariable("WEBBENCH_TRACE") : null;
+    (ICDPSession Session, Task<string> Stream)? tracing = tracePath is null ? null : await StartTrace(page);
     double start = await page.EvaluateAsync<double>("() => performance.now()");
     var clock = Stopwatch.StartNew();
     await page.GetByTestId("train-start").ClickAsync();
@@ -156,8 +158,6 @@ for (int i = 0; i < runs; i++)
     await page.Locator("nav.views [data-view=walk]").ClickAsync();
     for (int k = 0; k < 4; k++)
         stepMs.Add(await Answered(page, () => page.GetByTestId("step-next").ClickAsync(), "[data-testid=step-label]", null));
-    string? tracePath = i == 0 ? Environment.GetEnvironmentVariable("WEBBENCH_TRACE") : null;
-    (ICDPSession Session, Task<string> Stream)? tracing = tracePath is null ? null : await StartTrace(page);
     for (int k = 0; k < 3; k++)
     {
         await page.Locator("#weights [data-weight='1-1-1']").ClickAsync();
