@@ -228,16 +228,19 @@ function drawCurves(canvas, series) {
   const maxE = Math.max(...all.map(([e]) => e), 1);
   let lo = Math.log10(Math.min(...all.map(([, v]) => v))), hi = Math.log10(Math.max(...all.map(([, v]) => v)));
   if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
-  const X = (e) => pad + (w - pad - 8) * (e / maxE), Y = (v) => h - pad + (pad + 8 - h) * ((Math.log10(v) - lo) / (hi - lo));
+  g.font = '12px sans-serif';
+  // The ends of the log axis as numbers a class reads (0.63, 0.005), not as exponents (1e-0.2, 1e-2.3); the
+  // frame starts right of the wider one.
+  const tick = (exponent) => String(Number((10 ** exponent).toPrecision(2)));
+  const top = tick(hi), bottom = tick(lo);
+  const left = Math.max(pad, Math.ceil(Math.max(g.measureText(top).width, g.measureText(bottom).width)) + 6);
+  const X = (e) => left + (w - left - 8) * (e / maxE), Y = (v) => h - pad + (pad + 8 - h) * ((Math.log10(v) - lo) / (hi - lo));
   g.strokeStyle = '#bbb';
   g.fillStyle = '#444';
-  g.font = '12px sans-serif';
-  g.strokeRect(pad, 8, w - pad - 8, h - pad - 8);
-  // The ends of the log axis as numbers a class reads (0.63, 0.005), not as exponents (1e-0.2, 1e-2.3).
-  const tick = (exponent) => String(Number((10 ** exponent).toPrecision(2)));
-  g.fillText(tick(hi), 2, 18);
-  g.fillText(tick(lo), 2, h - pad);
-  g.fillText('0', pad, h - 10);
+  g.strokeRect(left, 8, w - left - 8, h - pad - 8);
+  g.fillText(top, 2, 18);
+  g.fillText(bottom, 2, h - pad);
+  g.fillText('0', left, h - 10);
   g.fillText(`epoch ${maxE}`, w - 86, h - 10);
   series.forEach((s, index) => {
     g.strokeStyle = s.colour;
@@ -251,7 +254,7 @@ function drawCurves(canvas, series) {
       first = false;
     }
     g.stroke();
-    if (s.label) { g.fillStyle = s.colour; g.fillText(s.label, pad + 26 + 30 * index, h - 10); }
+    if (s.label) { g.fillStyle = s.colour; g.fillText(s.label, left + 26 + 30 * index, h - 10); }
   });
   g.setLineDash([]);
 }
