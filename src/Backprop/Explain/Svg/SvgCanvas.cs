@@ -29,9 +29,13 @@ internal sealed class SvgCanvas
         int open = _body.Length;
         _body.Append('>');
         draw();
-        // An empty group is written as XML writers write it, <g ... />.
-        if (_body.Length == open + 1) _body.Length = open;
-        End("g", open);
+        if (_body.Length == open + 1)
+        {
+            // An empty group is written as XML writers write it, <g ... />.
+            _body.Length = open;
+            _body.Append(" />");
+        }
+        else _body.Append("</g>");
     }
 
     public void Rect(double x, double y, double w, double h, string fill, string stroke = "none", double rx = 0, double strokeWidth = 1, double opacity = 1)
@@ -149,13 +153,6 @@ internal sealed class SvgCanvas
         _minY = Math.Min(_minY, y1);
         _maxX = Math.Max(_maxX, x2);
         _maxY = Math.Max(_maxY, y2);
-    }
-
-    /// <summary>Closes the element opened at <paramref name="open"/>: "/&gt;" if nothing was written inside it.</summary>
-    private void End(string name, int open)
-    {
-        if (_body.Length == open) _body.Append(" />");
-        else _body.Append("</").Append(name).Append('>');
     }
 
     private void Attribute(string name, double value) => Attribute(name, F(value));
