@@ -208,40 +208,36 @@ function setNumber(id, v) {
   else $(id).dataset.value = exact(v);
 }
 
+/** A chart's margin below its frame (the epoch axis) and, at least, left of it (the log axis). */
+const CHART_PAD = 30;
+
 /** Lines on a log scale over the epochs, from epoch 0. */
 function drawCurves(canvas, series) {
   const g = canvas.getContext('2d');
-  const w = canvas.width, h = canvas.height, pad = 30;
+  const w = canvas.width, h = canvas.height, pad = CHART_PAD;
   g.clearRect(0, 0, w, h);
   const all = series.flatMap((s) => s.points).filter(([, v]) => v > 0 && Number.isFinite(v));
+  g.strokeStyle = '#bbb';
+  g.fillStyle = '#444';
+  g.font = '12px sans-serif';
   if (all.length === 0) {
     // The empty chart's frame: drawn at reset, it also readies the canvas's text before the first snapshot
     // (the first text drawn on a canvas costs tens of milliseconds).
-    g.strokeStyle = '#bbb';
-    g.fillStyle = '#444';
-    g.font = '12px sans-serif';
-    g.strokeRect(pad, 8, w - pad - 8, h - pad - 8);
-    g.fillText('0', pad, h - 10);
-    g.fillText('epoch', w - 86, h - 10);
+    drawFrame(g, pad, 'epoch');
     return;
   }
   const maxE = Math.max(...all.map(([e]) => e), 1);
   let lo = Math.log10(Math.min(...all.map(([, v]) => v))), hi = Math.log10(Math.max(...all.map(([, v]) => v)));
   if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
-  g.font = '12px sans-serif';
   // The ends of the log axis as numbers a class reads (0.63, 0.005), not as exponents (1e-0.2, 1e-2.3); the
   // frame starts right of the wider one.
   const tick = (exponent) => String(Number((10 ** exponent).toPrecision(2)));
   const top = tick(hi), bottom = tick(lo);
   const left = Math.max(pad, Math.ceil(Math.max(g.measureText(top).width, g.measureText(bottom).width)) + 6);
   const X = (e) => left + (w - left - 8) * (e / maxE), Y = (v) => h - pad + (pad + 8 - h) * ((Math.log10(v) - lo) / (hi - lo));
-  g.strokeStyle = '#bbb';
-  g.fillStyle = '#444';
-  g.strokeRect(left, 8, w - left - 8, h - pad - 8);
+  drawFrame(g, left, `epoch ${maxE}`);
   g.fillText(top, 2, 18);
   g.fillText(bottom, 2, h - pad);
-  g.fillText('0', left, h - 10);
-  g.fillText(`epoch ${maxE}`, w - 86, h - 10);
   series.forEach((s, index) => {
     g.strokeStyle = s.colour;
     g.setLineDash(s.dash ?? []);
@@ -257,6 +253,14 @@ function drawCurves(canvas, series) {
     if (s.label) { g.fillStyle = s.colour; g.fillText(s.label, left + 26 + 30 * index, h - 10); }
   });
   g.setLineDash([]);
+}
+
+/** A chart's frame from x = left, with its epoch axis's two ends written below it. */
+function drawFrame(g, left, last) {
+  const { width: w, height: h } = g.canvas;
+  g.strokeRect(left, 8, w - left - 8, h - CHART_PAD - 8);
+  g.fillText('0', left, h - 10);
+  g.fillText(last, w - 86, h - 10);
 }
 
 /** The predicted class of each grid cell, pale, with the training points on top: cleared and drawn whole each time. */
