@@ -255,11 +255,10 @@ for (int i = 0; i < runs; i++)
         await page.GotoAsync(new Uri(folder.Url, $"articles/{article}.html").ToString());
         await page.WaitForSelectorAsync("body[data-ready=true]", new() { Timeout = 120_000, State = WaitForSelectorState.Attached });
         double ready = await page.EvaluateAsync<double>("() => performance.now()");
-        (articleReady.TryGetValue(article, out var r) ? r : articleReady[article] = []).Add(ready);
+        Record(articleReady, article, ready);
         if (article == "article-1")
             // An edit of w¹₁₁ (click, value, Enter) to the new loss on the page, timed in the page.
-            (studyMs.TryGetValue("article-1: an edit of w¹₁₁ to the new loss shown", out var edits) ? edits : studyMs["article-1: an edit of w¹₁₁ to the new loss shown"] = []).Add(
-                await page.EvaluateAsync<double>("""
+            Record(studyMs, "article-1: an edit of w¹₁₁ to the new loss shown", await page.EvaluateAsync<double>("""
                     async () => {
                       const loss = document.querySelector('[data-testid=loss]'), before = loss.dataset.value;
                       const t0 = performance.now();
@@ -273,8 +272,7 @@ for (int i = 0; i < runs; i++)
                     """));
         if (article == "article-2")
             // A click on w¹₁₁ to its paths and their total listed.
-            (studyMs.TryGetValue("article-2: a click on a weight to its paths listed", out var clicks) ? clicks : studyMs["article-2: a click on a weight to its paths listed"] = []).Add(
-                await page.EvaluateAsync<double>("""
+            Record(studyMs, "article-2: a click on a weight to its paths listed", await page.EvaluateAsync<double>("""
                     async () => {
                       // The last weight of the network shown (the page opens on the first one).
                       const weights = [...document.querySelectorAll('#weights [data-testid^=w-]')];
@@ -306,11 +304,18 @@ for (int i = 0; i < runs; i++)
                       return performance.now() - t0;
                     }
                     """, new object[] { input, watched, before });
-                (studyMs.TryGetValue(name, out var list) ? list : studyMs[name] = []).Add(ms);
+                Record(studyMs, name, ms);
             }
         }
         await context.CloseAsync();
     }
+}
+
+// One more time measured for a row of the table.
+static void Record(Dictionary<string, List<double>> rows, string row, double ms)
+{
+    if (!rows.TryGetValue(row, out var times)) rows[row] = times = [];
+    times.Add(ms);
 }
 
 // The library natively, the same network, data and settings (the count of the same EpochReport).
