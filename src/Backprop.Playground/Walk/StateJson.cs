@@ -22,7 +22,9 @@ internal static class StateJson
     {
         var matrices = new Dictionary<string, Matrix<double>>(StringComparer.Ordinal);
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        // explain's relaxed escaping: the MathML and SVG keep their <, > and Greek as they are, where the default
+        // encoder wrote each as \uXXXX (slower to write, in the browser's interpreter most of all, and longer).
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JsonTrace.Encoder }))
         {
             w.WriteStartObject();
             w.WriteNumber("loss", trace.Loss);

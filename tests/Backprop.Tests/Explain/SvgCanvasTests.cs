@@ -52,6 +52,19 @@ public class SvgCanvasTests
     }
 
     [Fact]
+    public void Numbers_are_written_as_round_to_two_decimals_then_shortest_round_trip()
+    {
+        // Edges of rounding, signs, -0, magnitudes up to the exponent form, and values a diagram never has.
+        double[] edges = [0, -0.0, -0.001, 0.004, 0.005, -0.005, 0.015, 1.005, 2.675, 99.995, -99.995, 0.1, 0.7, 12.5, 1234.56,
+            -7.8, 1e13 + 0.25, 123456789012.345, 1e14, -1e15, 1e16, 1e300, double.MaxValue, double.Epsilon, double.NaN,
+            double.PositiveInfinity, double.NegativeInfinity];
+        var random = new Random(1);
+        var values = edges.Concat(Enumerable.Range(0, 20_000).Select(_ => (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-4, 9))));
+        foreach (double v in values)
+            Assert.Equal(Math.Round(v, 2).ToString(System.Globalization.CultureInfo.InvariantCulture), SvgCanvas.F(v));
+    }
+
+    [Fact]
     public void Projector_doubles_strokes_and_darkens_greys_in_tags_only()
     {
         var canvas = new SvgCanvas();

