@@ -18,6 +18,8 @@ let drawn = {};
 /** The newest snapshot not yet drawn: snapshots can come faster than frames, so at most one is drawn per frame. */
 let unseen = null;
 let frame = 0;
+/** The weights chart's drawing, due in a task after the other charts' frame. */
+let weightsTask = 0;
 
 export function initTrain(hooks) {
   app = hooks;
@@ -51,6 +53,7 @@ export function resetTraining() {
   curves = { train: [], test: [], norms: [] };
   shown = {};
   drawn = {};
+  clearTimeout(weightsTask);
   epoch = 0;
   $('train-epoch').textContent = '0';
   $('train-epoch').dataset.value = '0';
@@ -60,6 +63,7 @@ export function resetTraining() {
     const c = $(id);
     c.getContext('2d').clearRect(0, 0, c.width, c.height);
   }
+  boundaryGrid.getContext('2d'); // made now rather than in the run's first frame, where it took 8 ms
   for (const id of ['loss-chart', 'norm-chart']) drawCurves($(id), []);
 }
 
@@ -165,7 +169,12 @@ export function drawCharts() {
   })));
   // The boundary and the weights come in some snapshots only: each is drawn once.
   if (shown.boundary && shown.boundary !== drawn.boundary) drawBoundary($('boundary'), shown.boundary.boundary, shown.boundary.epoch);
-  if (shown.weights && shown.weights !== drawn.weights) drawWeights($('weights-chart'), shown.weights.weights, shown.weights.epoch);
+  if (shown.weights && shown.weights !== drawn.weights) {
+    // In a task of its own: 2-64-64-2's 4,352 lines beside the other charts made the frame's task too long.
+    const p = shown.weights;
+    clearTimeout(weightsTask);
+    weightsTask = setTimeout(() => drawWeights($('weights-chart'), p.weights, p.epoch));
+  }
   drawn = { boundary: shown.boundary, weights: shown.weights };
 }
 
@@ -175,29 +184,42 @@ function drawWeights(canvas, layers, at) {
   const w = canvas.width, h = canvas.height, pad = 14;
   g.clearRect(0, 0, w, h);
   const sizes = [layers[0].length, ...layers.map((m) => m[0].length)];
-  const x = (k) => pad + (w - 2 * pad) * (k / (sizes.length - 1));
-  const y = (k, i) => sizes[k] === 1 ? h / 2 : pad + (h - 2 * pad) * (i / (sizes[k] - 1));
-  const max = Math.max(1e-12, ...layers.flatMap((m) => m.flatMap((row) => row.map(Math.abs))));
+  // Each column's x and its units' y, computed once: 2-64-64-2 has 4,352 lines to place.
+  const xs = sizes.map((_, k) => pad + (w - 2 * pad) * (k / (sizes.length - 1)));
+  const ys = sizes.map((n) => Array.from({ length: n }, (_, i) => n === 1 ? h / 2 : pad + (h - 2 * pad) * (i / (n - 1))));
+  let max = 1e-12;
+  for (const m of layers) for (const row of m) for (const v of row) max = Math.max(max, Math.abs(v));
   // Lines grouped by sign and 8 strength levels: 16 strokes instead of one per weight keep the redraw cheap
   // while the trainer shares the CPU.
   const LEVELS = 8;
   const paths = Array.from({ length: 2 * LEVELS }, () => new Path2D());
   let drawn = 0;
-  layers.forEach((m, k) => m.forEach((row, i) => row.forEach((v, j) => {
-    const level = Math.min(LEVELS - 1, Math.floor((Math.abs(v) / max) * LEVELS));
-    const path = paths[(v >= 0 ? 0 : LEVELS) + level];
-    path.moveTo(x(k), y(k, i));
-    path.lineTo(x(k + 1), y(k + 1, j));
-    drawn++;
-  })));
+  for (let k = 0; k < layers.length; k++) {
+    const m = layers[k], x0 = xs[k], x1 = xs[k + 1], y0 = ys[k], y1 = ys[k + 1];
+    for (let i = 0; i < m.length; i++) {
+      const row = m[i];
+      for (let j = 0; j < row.length; j++) {
+        const v = row[j];
+        const path = paths[(v >= 0 ? 0 : LEVELS) + Math.min(LEVELS - 1, Math.floor((Math.abs(v) / max) * LEVELS))];
+        path.moveTo(x0, y0[i]);
+        path.lineTo(x1, y1[j]);
+      }
+      drawn += row.length;
+    }
+  }
   paths.forEach((path, index) => {
     const s = ((index % LEVELS) + 1) / LEVELS;
     g.strokeStyle = index < LEVELS ? `rgba(0, 114, 178, ${0.1 + 0.9 * s})` : `rgba(213, 94, 0, ${0.1 + 0.9 * s})`;
     g.lineWidth = 0.3 + 2.7 * s;
     g.stroke(path);
   });
+  const units = new Path2D();
+  sizes.forEach((n, k) => {
+    const r = n > 32 ? 1.5 : 3;
+    for (const y of ys[k]) { units.moveTo(xs[k] + r, y); units.arc(xs[k], y, r, 0, 2 * Math.PI); }
+  });
   g.fillStyle = '#333';
-  sizes.forEach((n, k) => { for (let i = 0; i < n; i++) { g.beginPath(); g.arc(x(k), y(k, i), n > 32 ? 1.5 : 3, 0, 2 * Math.PI); g.fill(); } });
+  g.fill(units);
   canvas.dataset.weights = String(drawn);
   canvas.dataset.epoch = String(at);
 }
@@ -224,6 +246,7 @@ function drawCurves(canvas, series) {
     // The empty chart's frame: drawn at reset, it also readies the canvas's text before the first snapshot
     // (the first text drawn on a canvas costs tens of milliseconds).
     drawFrame(g, pad, 'epoch');
+    g.measureText('0'); // likewise the first measure (6 ms), which the drawn chart needs
     return;
   }
   const maxE = Math.max(...all.map(([e]) => e), 1);
@@ -271,7 +294,7 @@ function drawBoundary(canvas, b, at) {
   // calls instead of thousands (2,304 cells and 400 points took 20-70 ms on a canvas drawn by the CPU).
   const cells = new ImageData(b.n, b.n);
   for (let k = 0; k < b.n * b.n; k++) cells.data.set(PALE[b.cells[k] % PALE.length], 4 * k);
-  boundaryGrid.width = boundaryGrid.height = b.n;
+  if (boundaryGrid.width !== b.n) boundaryGrid.width = boundaryGrid.height = b.n; // a new size clears it: only when it changes
   boundaryGrid.getContext('2d').putImageData(cells, 0, 0);
   g.globalAlpha = 1;
   g.imageSmoothingEnabled = false;
