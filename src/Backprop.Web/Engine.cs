@@ -76,6 +76,9 @@ internal static partial class Engine
             case "paths": return (State.Paths(query), Json);
             case "descent": return (State.Descent(query), Json);
             case "node": return (State.Node(query), Json);
+            case "rehearse":
+                State.Rehearse(query);
+                return ("{}", Json);
             case "train":
                 _job = State.StartTraining(query);
                 _sent = 0;

@@ -22,6 +22,12 @@ export const call = (path, options) => engine.call(path, options);
 /** Trains with the settings of `query` until done or `signal` aborts; each snapshot goes to `onSnapshot`. */
 export const train = (query, onSnapshot, signal) => engine.train(query, onSnapshot, signal);
 
+/**
+ * After a load: lets the engine rehearse the edits to come (with `query` "lr=η", those of the first article's
+ * descent) while the page draws, so that the first real edit is as quick as the later ones. Answers nothing.
+ */
+export const rehearse = (query) => engine.rehearse(query);
+
 export const post = (body, type = 'application/json') => ({
   method: 'POST',
   headers: { 'Content-Type': type },

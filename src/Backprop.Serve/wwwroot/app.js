@@ -1,7 +1,7 @@
 // The playground page: Walk, Inspect, Edit (this file) and Train (train.js). It draws what the engine answers
 // (through api.js only) and never computes a gradient itself. The address bar mirrors the whole state (see
 // saveUrl): reloading or sharing it reproduces what is shown.
-import { api, call, openSession, post, sessionUrl } from './api.js';
+import { api, call, openSession, post, rehearse, sessionUrl } from './api.js';
 import { exact, exampleColour, plural, short, sub, sup, swatch } from './format.js';
 import { abortTraining, chartsSeen, drawCharts, hasHistory, initTrain, resetTraining } from './train.js';
 
@@ -22,7 +22,7 @@ const DIAGRAM_TEXT = 12.5, DIAGRAM_TEXT_LARGE = 16;
 const page = {
   data: null, initial: null, step: 0, selected: null, view: 'walk', timer: null, svgKind: null,
   source: null, upload: null, large: false, embed: false, opener: null,
-  tablesStale: false, diagramHasAll: false, following: 0,
+  tablesStale: false, diagramHasAll: false, following: 0, matricesTicket: 0,
 };
 
 export function showError(message) { $('error').textContent = message; }
@@ -69,6 +69,7 @@ async function load(source, edits = [], want = {}) {
   if (want.loss && want.loss !== data.loss_name) changes.push({ loss: want.loss });
   changes.push(...edits);
   if (changes.length > 0) data = await call('edit', post({ edits: changes }));
+  rehearse();
   resetTraining();
   render(data);
 }
@@ -323,7 +324,25 @@ function renderStep() {
   $('step-label').textContent = `Step ${page.step + 1} of ${steps.length}: ${s.title}`;
   $('equation').innerHTML = s.mathml; // MathML written by the engine, every name HTML-encoded
   $('note').textContent = s.note ?? '';
-  // As one HTML string: a step of 2-64-64-2 shows up to three 16×64 matrices, 3k cells made one by one took 20-40 ms.
+  // A large network's matrices after the next frame, in a task of their own: a step of 2-64-64-2 shows up to
+  // 1,600 cells, whose layout beside the rest of the step made one task of 25 ms (over 50 while a run trains).
+  const ticket = ++page.matricesTicket;
+  if (!isLarge(page.data)) renderMatrices(s);
+  else requestAnimationFrame(() => setTimeout(() => { if (ticket === page.matricesTicket) renderMatrices(s); }));
+  $('check').textContent = s.check ? `${s.check.passed ? '✔' : '✘'} ${s.check.identity}: largest difference ${short(s.check.max_error)} (rounding allows ${short(s.check.tolerance)})` : '';
+  $('check').className = s.check && !s.check.passed ? 'check-bad' : 'check-ok';
+  // The loss step computes ∂E/∂Y: from there on the backward diagram, which draws it.
+  drawDiagram(s.phase === 'backward' || s.phase === 'loss' ? 'backward' : 'forward');
+  light(s);
+  // After this task's changes, in the next frame: measuring now would lay the page out twice.
+  cancelAnimationFrame(page.following);
+  page.following = requestAnimationFrame(follow);
+  showGradients();
+  saveUrl();
+}
+
+/** The step's matrices, the one just computed lit. As one HTML string: 3k cells made one by one took 20-40 ms. */
+function renderMatrices(s) {
   const html = [];
   s.matrices.forEach((m, index) => {
     const result = index === s.matrices.length - 1;
@@ -338,16 +357,6 @@ function renderStep() {
     html.push('</tbody></table></div></div>');
   });
   $('step-matrices').innerHTML = html.join('');
-  $('check').textContent = s.check ? `${s.check.passed ? '✔' : '✘'} ${s.check.identity}: largest difference ${short(s.check.max_error)} (rounding allows ${short(s.check.tolerance)})` : '';
-  $('check').className = s.check && !s.check.passed ? 'check-bad' : 'check-ok';
-  // The loss step computes ∂E/∂Y: from there on the backward diagram, which draws it.
-  drawDiagram(s.phase === 'backward' || s.phase === 'loss' ? 'backward' : 'forward');
-  light(s);
-  // After this task's changes, in the next frame: measuring now would lay the page out twice.
-  cancelAnimationFrame(page.following);
-  page.following = requestAnimationFrame(follow);
-  showGradients();
-  saveUrl();
 }
 
 /** A diagram wider than its box scrolls (inside the box) to what the step lights: the diagram follows the walk. */

@@ -25,6 +25,9 @@ export const sessionUrl = (path) => `/api/${sessionPath(path)}`;
 /** A call on this tab's state. */
 export const call = (path, options) => api(sessionPath(path), options);
 
+/** Nothing to rehearse: the server's code is compiled before its first request (see engine-worker.js). */
+export function rehearse() {}
+
 /**
  * Trains with the settings of `query`: `onSnapshot` gets each snapshot; answers the `done` event's body
  * ({} or {"error"}). Aborting `signal` closes the stream, which ends the run.

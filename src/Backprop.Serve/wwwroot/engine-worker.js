@@ -88,10 +88,14 @@ function withNumbers(numbers) {
 
 const STATE_MAKERS = ['load', 'data', 'network'];
 
+/** Tells the worker of a press or a key: a training run there holds back while the page answers it (see worker.js). */
+const hold = () => worker?.postMessage({ op: 'hold' });
+
 async function send(op, query, body, record, extra = {}) {
   if (!worker) {
     start();
     document.addEventListener('click', saveDownload);
+    for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, hold, { capture: true, passive: true });
   }
   await ready;
   const result = await new Promise((resolve, reject) => {
@@ -127,6 +131,14 @@ export async function openSession() {
 }
 
 export const call = (path, options) => api(path, options);
+
+/**
+ * Rehearses edits in the worker while the page draws what it just loaded (see worker.js): no answer, nothing
+ * changes; a request sent meanwhile waits for one rehearsal at most.
+ */
+export function rehearse(query = '') {
+  ready?.then(() => worker.postMessage({ op: 'rehearse', query }), () => {});
+}
 
 /** Downloads are links the worker answers: `#download/FILE`, saved from a Blob when clicked. */
 export const sessionUrl = (path) => `#${path}`;

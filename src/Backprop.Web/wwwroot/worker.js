@@ -17,17 +17,6 @@ let run = null; // the training run: { id, stop }
 const lock = new URL(self.location.href).searchParams.get('lock');
 if (lock && self.navigator.locks) self.navigator.locks.request(lock, () => new Promise(() => {}));
 
-try {
-  const runtime = await dotnet.create();
-  const exports = await runtime.getAssemblyExports(runtime.getConfig().mainAssemblyName);
-  engine = exports.Backprop.Web.Engine;
-  handle = dispatch;
-  self.postMessage({ ready: true });
-  for (const message of queue.splice(0)) dispatch(message);
-} catch (e) {
-  self.postMessage({ fatal: `the engine could not start: ${e?.message ?? e}` });
-}
-
 /**
  * The answer of the core: "status\ntype\nbody", and for a state the values of its matrices, which its JSON
  * holds as {"$f64": offset, "rows", "cols"} (engine-worker.js puts them back before the page sees it).
@@ -48,6 +37,8 @@ function post(message) {
 }
 
 function dispatch(m) {
+  if (m.op === 'hold') { heldSince = performance.now(); return; }
+  if (m.op === 'rehearse') { rehearse(m.query); return; }
   if (m.op === 'train') { train(m); return; }
   if (m.op === 'train/stop') {
     if (run) run.stop = true;
@@ -55,6 +46,28 @@ function dispatch(m) {
     return;
   }
   post({ id: m.id, ...call(m.op, m.query, m.body) });
+  if (!m.op.startsWith('train/')) heldSince = performance.now();
+}
+
+// The page's presses come first. After a press or a key in the page ("hold", sent by engine-worker.js) and
+// after an answer the page draws (an edit, a state, paths), a training run holds back for a moment, so that
+// the page draws with the machine's cores to itself rather than sharing one with the run: on two cores, edits
+// of 2-64-64-2 while training took 85-125 ms to show, and a step's 25 ms of work at times 60 ms. It costs
+// the run a few epochs per press at most.
+const HOLD_MS = 100;
+let heldSince = -Infinity;
+const held = () => heldSince + HOLD_MS - performance.now();
+
+// Edits rehearsed after a load (Engine's "rehearse": an edit on a copy, thrown away), each a background task
+// of its own: the page's first edits then find the interpreter's traces made (80 ms in the worker for the
+// first edit of 2-64-64-2, 25 ms for the third).
+const REHEARSALS = 3;
+
+async function rehearse(query) {
+  for (let i = 0; i < REHEARSALS; i++) {
+    await turn();
+    if (call('rehearse', query).status !== 200) return; // nothing loaded, or nothing to edit: nothing to warm
+  }
 }
 
 // A zero-delay turn of the event loop (setTimeout is clamped to 4 ms): lets messages in between two slices.
@@ -76,6 +89,7 @@ async function train(m) {
   let error = null;
   try {
     for (;;) {
+      for (let pause = held(); pause > 0 && !mine.stop; pause = held()) await new Promise((resolve) => setTimeout(resolve, pause));
       if (mine.stop) call('train/stop');
       const step = call('train/step');
       if (step.status !== 200) { error = JSON.parse(step.body).error; break; }
@@ -92,4 +106,16 @@ async function train(m) {
     run = null;
     self.postMessage({ id: m.id, event: 'done', body: JSON.stringify(error ? { error } : {}) });
   }
+}
+
+// Last, once every declaration above is made: the queued messages are dispatched as soon as the runtime is up.
+try {
+  const runtime = await dotnet.create();
+  const exports = await runtime.getAssemblyExports(runtime.getConfig().mainAssemblyName);
+  engine = exports.Backprop.Web.Engine;
+  handle = dispatch;
+  self.postMessage({ ready: true });
+  for (const message of queue.splice(0)) dispatch(message);
+} catch (e) {
+  self.postMessage({ fatal: `the engine could not start: ${e?.message ?? e}` });
 }

@@ -1,6 +1,6 @@
 // Article 1, "Following the lines": the playground's Walk contract on the 2-3-1 sigmoid network and its batch
 // of two, with the update and the next forward pass. Every number comes from the engine (engine-calls.js).
-import { editValue, loadExample, playgroundLink } from './engine-calls.js';
+import { editValue, loadExample, playgroundLink, rehearseEdits } from './engine-calls.js';
 import { $, el, exact, exampleColour, exampleKey, guarded, matrixTable, placeSvg, ready, scrollToLit, short, showError, sub, sup } from './draw.js';
 
 const EXAMPLE = 'article1';
@@ -199,6 +199,7 @@ async function start() {
       page.edits.set(editKey(ref), exact(value));
     }
     page.step = Math.max(0, (Number(q.get('step')) || 1) - 1);
+    rehearseEdits(page.lr);
     show(data);
   });
   ready();

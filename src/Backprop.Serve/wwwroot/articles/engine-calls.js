@@ -1,7 +1,7 @@
 // Every request the article pages make to the engine, in this one file. Today they go through the
 // playground's HTTP module (../api.js); when the engine also runs in a Web Worker, only this file changes.
 // The pages compute nothing themselves: every number they show comes back from here.
-import { api, call, openSession, post } from '../api.js';
+import { api, call, openSession, post, rehearse } from '../api.js';
 
 let opened = null;
 let queue = Promise.resolve();
@@ -25,6 +25,9 @@ export const loadExample = (name, lr) => inOrder(async () => {
   await call('load', post({ example: name }));
   return walk(lr);
 });
+
+/** Lets the engine rehearse this page's edits (with lr, their descent) while the page draws: the first is then quick. */
+export const rehearseEdits = (lr) => rehearse(lr ? `lr=${encodeURIComponent(lr)}` : '');
 
 /** Sets one value ({ target: 'W'|'B'|'X'|'T', layer, row, col }) and answers the new state (with lr, its descent: one request). */
 export const editValue = (ref, value, lr) => inOrder(() =>
