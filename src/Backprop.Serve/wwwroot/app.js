@@ -69,9 +69,9 @@ async function load(source, edits = [], want = {}) {
   if (want.loss && want.loss !== data.loss_name) changes.push({ loss: want.loss });
   changes.push(...edits);
   if (changes.length > 0) data = await call('edit', post({ edits: changes }));
-  rehearse();
   resetTraining();
   render(data);
+  rehearse(); // after the render: the worker's rehearsals then share the machine with the frame, not the render
 }
 
 /** The example select changed: that example with its own settings (a data set starts from the defaults). */

@@ -199,8 +199,8 @@ async function start() {
       page.edits.set(editKey(ref), exact(value));
     }
     page.step = Math.max(0, (Number(q.get('step')) || 1) - 1);
-    rehearseEdits(page.lr);
     show(data);
+    rehearseEdits(page.lr);
   });
   ready();
 }
