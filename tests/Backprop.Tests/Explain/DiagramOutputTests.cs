@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using Backprop.Explain.Paths;
 using Backprop.Explain.Svg;
 using Backprop.Plots;
 using Backprop.Tests.Cli;
@@ -82,8 +83,8 @@ public class DiagramOutputTests
         var widths = normal.Descendants().Select(e => e.Attribute("stroke-width")?.Value).OfType<string>().Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList();
         var heavier = large.Descendants().Select(e => e.Attribute("stroke-width")?.Value).OfType<string>().Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(widths.Select(w => Math.Round(2 * w, 2)), heavier);
-        Assert.Contains(normal.Descendants(), e => e.Attribute("fill")?.Value == "#777777");
-        Assert.DoesNotContain(large.Descendants(), e => e.Attribute("fill")?.Value == "#777777");
+        Assert.Contains(normal.Descendants(), e => e.Attribute("fill")?.Value == Palette.Muted);
+        Assert.DoesNotContain(large.Descendants(), e => e.Attribute("fill")?.Value == Palette.Muted);
         Assert.True(ExplainFixtures.CheckRefs(large, trace) > 20); // the same numbers
 
         using var dir = new TempDir();
@@ -131,6 +132,37 @@ public class DiagramOutputTests
                 Assert.True(d >= 12, $"{vision}: examples {a + 1} ({colours[a]}) and {b + 1} ({colours[b]}) differ by only {d:F1}");
             }
     }
+
+    /// <summary>
+    /// Every text of every diagram reads at WCAG's 4.5:1 against the lightest fill it may sit on (white, a unit's
+    /// box, the loss's box): the numbers in an example's colour too, which use darker shades of the batch colours.
+    /// </summary>
+    [Fact]
+    public void Every_text_reads_at_4_5_to_1()
+    {
+        var traces = new[] { ExplainFixtures.Example("article1"), ExplainFixtures.Random(5, [2, 3, 1], "sigmoid", batch: 8), ExplainFixtures.Random(6, [2, 12, 2], "relu", batch: 4) };
+        string[] backgrounds = ["#ffffff", Palette.NodeFill, Palette.LossFill];
+        foreach (var trace in traces)
+            foreach (var kind in Enum.GetValues<DiagramKind>())
+            {
+                var svg = XDocument.Parse(Diagrams.Draw(trace, kind, kind == DiagramKind.Paths ? PathTarget.Parse(PathTarget.Kind.Weight, "1:1:1", trace) : null, kind is DiagramKind.NodeForward or DiagramKind.NodeBackward ? (1, 1) : null));
+                foreach (var text in svg.Descendants().Where(e => e.Name.LocalName is "text" or "tspan" && e.Nodes().OfType<XText>().Any(t => t.Value.Trim().Length > 0)))
+                {
+                    string fill = text.AncestorsAndSelf().Select(e => e.Attribute("fill")?.Value).FirstOrDefault(f => f is not null) ?? "#000000";
+                    foreach (string background in backgrounds)
+                        Assert.True(Contrast(fill, background) >= 4.5, $"{kind}: '{text.Value}' in {fill} on {background}: {Contrast(fill, background):F2}:1");
+                }
+            }
+    }
+
+    private static double Contrast(string a, string b)
+    {
+        static double Luminance(string hex) => 0.2126 * Linear(Channel(hex, 0)) + 0.7152 * Linear(Channel(hex, 1)) + 0.0722 * Linear(Channel(hex, 2));
+        double la = Luminance(a), lb = Luminance(b);
+        return (Math.Max(la, lb) + 0.05) / (Math.Min(la, lb) + 0.05);
+    }
+
+    private static double Channel(string hex, int i) => Convert.ToInt32(hex.Substring(1 + 2 * i, 2), 16) / 255.0;
 
     private static double[] Simulate(string hex, double[] m)
     {

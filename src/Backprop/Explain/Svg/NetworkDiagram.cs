@@ -103,7 +103,7 @@ internal static class NetworkDiagram
                 for (int b = 0; b < n; b++)
                 {
                     if (b > 0) terms.Add(new Span(" + ", null, Palette.Muted));
-                    terms.Add(new Span(Notation.Number(s.Input[b, i] * s.Delta[b, j]), $"{s.InputKey}:{b}:{i}*D{s.K}:{b}:{j}", Palette.Example(b, n), true));
+                    terms.Add(new Span(Notation.Number(s.Input[b, i] * s.Delta[b, j]), $"{s.InputKey}:{b}:{i}*D{s.K}:{b}:{j}", Palette.ExampleText(b), true));
                 }
                 lines.Add([.. terms]);
             }
@@ -137,8 +137,8 @@ internal static class NetworkDiagram
         {
             if (b > 0) spans.Add(new Span(" / ", null, Palette.Muted));
             spans.Add(backward
-                ? new Span(Notation.Number(trace.LossGradient[b, m]), $"dY:{b}:{m}", Palette.Example(b, n), true)
-                : new Span(trace.TargetRef(b, m) is { } t ? Notation.Number(trace.Resolve(t)) : "–", trace.TargetRef(b, m), Palette.Example(b, n), true));
+                ? new Span(Notation.Number(trace.LossGradient[b, m]), $"dY:{b}:{m}", Palette.ExampleText(b), true)
+                : new Span(trace.TargetRef(b, m) is { } t ? Notation.Number(trace.Resolve(t)) : "–", trace.TargetRef(b, m), Palette.ExampleText(b), true));
         }
         if (backward)
             for (int b = 0; b < n; b++)
@@ -240,7 +240,7 @@ internal static class NetworkDiagram
         foreach (var p in sum.Listed)
         {
             y += 16;
-            var spans = new List<Span> { new($"{n++}. example {p.Example + 1}: ", null, Palette.Example(p.Example, Math.Max(1, sum.Listed.Max(q => q.Example) + 1))) };
+            var spans = new List<Span> { new($"{n++}. example {p.Example + 1}: ", null, Palette.ExampleText(p.Example)) };
             foreach (var f in p.Factors)
             {
                 if (spans.Count > 1) spans.Add(new Span(" × ", null, Palette.Muted));
@@ -248,11 +248,11 @@ internal static class NetworkDiagram
                 spans.Add(new Span(Notation.Number(f.Value), f.Ref));
             }
             spans.Add(new Span(" = "));
-            spans.Add(new Span(Notation.Number(p.Product), p.Ref, Palette.Highlight, true));
+            spans.Add(new Span(Notation.Number(p.Product), p.Ref, Palette.HighlightText, true));
             c.Text(0, y, 11, "start", [.. spans]);
         }
         y += 20;
-        c.Text(0, y, 12, "start", new Span($"sum over all {sum.Count} paths = "), new Span(Notation.Number(sum.Total), null, Palette.Highlight, true),
+        c.Text(0, y, 12, "start", new Span($"sum over all {sum.Count} paths = "), new Span(Notation.Number(sum.Total), null, Palette.HighlightText, true),
             new Span($"     matrix result {PathSumText.MatrixName(sum.Target)} = "), new Span(Notation.Number(sum.MatrixValue), sum.Target.GradientRef, Palette.Gradient, true));
     }
 

@@ -76,7 +76,7 @@ internal static class NodeDiagram
                 var lines = new List<Span[]> { new[] { new Span(backward ? $"× {Notation.Derivative(s.Activation)}(L)" : $"{Notation.Function(s.Activation)} ({s.Activation})", null, Palette.Muted) } };
                 if (backward)
                     for (int b = 0; b < n; b++)
-                        lines.Add([new Span(Notation.Number(s.SigmaPrime![b, j]), $"S{k}:{b}:{j}", Palette.Example(b, n), true)]);
+                        lines.Add([new Span(Notation.Number(s.SigmaPrime![b, j]), $"S{k}:{b}:{j}", Palette.ExampleText(b), true)]);
                 NetworkDiagram.Label(c, (lx + W + ax) / 2, midY - 10 - lines.Count * 6.5, [.. lines]);
             }, ("data-edge", $"sigma{k}:{j}"));
             outX = ax + W;
@@ -101,8 +101,8 @@ internal static class NodeDiagram
                 for (int b = 0; b < n; b++)
                 {
                     if (b > 0) spans.Add(new Span(" / ", null, Palette.Muted));
-                    spans.Add(backward ? new Span(Notation.Number(trace.LossGradient[b, j]), $"dY:{b}:{j}", Palette.Example(b, n), true)
-                        : new Span(trace.TargetRef(b, j) is { } t ? Notation.Number(trace.Resolve(t)) : "–", trace.TargetRef(b, j), Palette.Example(b, n), true));
+                    spans.Add(backward ? new Span(Notation.Number(trace.LossGradient[b, j]), $"dY:{b}:{j}", Palette.ExampleText(b), true)
+                        : new Span(trace.TargetRef(b, j) is { } t ? Notation.Number(trace.Resolve(t)) : "–", trace.TargetRef(b, j), Palette.ExampleText(b), true));
                 }
                 NetworkDiagram.Label(c, (outX + ex) / 2, midY - 24, [.. spans]);
             }, ("data-edge", $"Y:{j}"));

@@ -7,8 +7,12 @@ namespace Backprop.Explain.Svg;
 /// </summary>
 internal static class Palette
 {
-    public const string Ink = "#222222", Muted = "#777777", Edge = "#9aa0a6", NodeFill = "#fbfbfb", NodeStroke = "#5f6368";
+    // Muted text reads at 4.5:1 on the lightest fill it sits on (the loss's box), as every text here does.
+    public const string Ink = "#222222", Muted = "#6f6f6f", Edge = "#9aa0a6", NodeFill = "#fbfbfb", NodeStroke = "#5f6368";
     public const string Gradient = "#1a5fb4", Highlight = "#e66100", Faded = "#d0d0d0", LossFill = "#fff4d6";
+
+    /// <summary>The highlight darkened for numbers written in it (4.6:1 on the loss's box; the highlight itself is 3.2:1).</summary>
+    public const string HighlightText = "#b84e00";
 
     /// <summary>
     /// Okabe–Ito (vermillion, bluish green, reddish purple, orange, sky blue, blue, black) and a wine red
@@ -16,6 +20,15 @@ internal static class Palette
     /// </summary>
     public static readonly string[] Examples = ["#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#0072b2", "#000000", "#882255"];
 
+    /// <summary>
+    /// The same colours darkened, where they are needed, for an example's numbers written as text: each reads at
+    /// WCAG's 4.5:1 on white, on a unit's box and on the loss's box (vermillion was 3.9:1, orange and sky blue 2.3:1).
+    /// </summary>
+    public static readonly string[] ExampleTexts = ["#b55000", "#007e5c", "#995b7d", "#936600", "#387597", "#0072b2", "#000000", "#882255"];
+
     /// <summary>Example b of a batch of n.</summary>
     public static string Example(int b, int n) => Examples[b % Examples.Length];
+
+    /// <summary>The colour of example b's numbers (text); <see cref="Example"/> for its lines and swatches.</summary>
+    public static string ExampleText(int b) => ExampleTexts[b % ExampleTexts.Length];
 }
