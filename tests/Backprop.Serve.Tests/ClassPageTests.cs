@@ -6,29 +6,25 @@ namespace Backprop.Serve.Tests;
 /// <summary>
 /// The page made for a class (issue 20, part 3), at 1280×720 in Chromium: it opens on the first article's
 /// network, never scrolls sideways, draws the diagram large enough to read from the back row, trains until
-/// paused, keeps the whole state in the address bar, and can be embedded.
+/// paused, keeps the whole state in the address bar, and can be embedded. On both transports (see the two
+/// classes at the end).
 /// </summary>
-public sealed class ClassPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public abstract class ClassPageTests(IPageHost fixture)
 {
+    /// <summary>A fresh tab (see <see cref="Tab.Open"/>: a request for any host but 127.0.0.1 is a problem), optionally allowed the clipboard.</summary>
     private async Task<Tab> Open(string query = "", bool clipboard = false)
     {
-        var context = await Tab.NewContext(fixture.Browser);
-        if (clipboard) await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = fixture.Url.GetLeftPart(UriPartial.Authority) });
-        var page = await context.NewPageAsync();
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") problems.Add("console: " + m.Text); };
-        page.PageError += (_, e) => problems.Add("page error: " + e);
-        await page.GotoAsync(new Uri(fixture.Url, query).ToString());
-        await page.WaitForSelectorAsync("body[data-ready=true]");
-        return new Tab(page, problems);
+        var tab = await Tab.Open(fixture.Browser, fixture.Url, new Uri(fixture.Url, query));
+        if (clipboard) await tab.Page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = fixture.Url.GetLeftPart(UriPartial.Authority) });
+        return tab;
     }
 
     private static double Number(string? text) => Tab.Number(text);
 
     private static Task<double> Attr(ILocator l, string name) => Tab.Attr(l, name);
 
-    private static Task<byte[]> Shot(Tab tab, string name) =>
-        tab.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, name + ".png") });
+    private Task<byte[]> Shot(Tab tab, string name) =>
+        tab.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, fixture.ShotPrefix + name + ".png") });
 
     /// <summary>How far the page is wider than the window (0: no horizontal scrolling).</summary>
     private static Task<double> Overflow(Tab tab) =>
@@ -425,3 +421,9 @@ public sealed class ClassPageTests(BrowserFixture fixture) : IClassFixture<Brows
         Assert.Contains("example=spirals", tab.Page.Url, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The class page on <c>backprop serve</c>: the engine over HTTP.</summary>
+public sealed class ServeClassPageTests(BrowserFixture fixture) : ClassPageTests(fixture), IClassFixture<BrowserFixture>;
+
+/// <summary>The class page on the static site of <c>backprop site</c>: the engine in a Web Worker.</summary>
+public sealed class StaticSiteClassPageTests(StaticSiteFixture fixture) : ClassPageTests(fixture), IClassFixture<StaticSiteFixture>;
