@@ -171,12 +171,22 @@ public abstract class BrowserTests(IPageHost fixture)
         Assert.DoesNotContain(tab.Problems, p => !p.Contains("400", StringComparison.Ordinal)); // the refused upload's 400 is the only complaint
     }
 
-    [Fact]
-    public async Task An_oversized_upload_is_refused_before_it_is_read_and_the_page_keeps_working()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // fewer characters than the limit, more bytes in UTF-8: bytes are what count
+    public async Task An_oversized_upload_is_refused_before_it_is_read_and_the_page_keeps_working(bool multibyte)
     {
         await using var tab = await Open("?example=article1");
-        var big = new byte[Playground.Limits.MaxUploadBytes + 1];
-        Array.Fill(big, (byte)'1');
+        byte[] big;
+        if (multibyte)
+        {
+            big = System.Text.Encoding.UTF8.GetBytes(new string('é', (int)(Playground.Limits.MaxUploadBytes / 2) + 1));
+        }
+        else
+        {
+            big = new byte[Playground.Limits.MaxUploadBytes + 1];
+            Array.Fill(big, (byte)'1');
+        }
         await tab.Id("upload").SetInputFilesAsync(new FilePayload { Name = "huge.csv", MimeType = "text/csv", Buffer = big });
         await Assertions.Expect(tab.Id("error")).ToContainTextAsync($"over the limit of {Playground.Limits.MaxUploadBytes} bytes");
         await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync("article1");

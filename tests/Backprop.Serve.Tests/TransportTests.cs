@@ -41,6 +41,45 @@ public sealed class StaticSiteBrowserTests(StaticSiteFixture fixture) : BrowserT
     }
 
     [Fact]
+    public async Task A_worker_killed_after_training_comes_back_with_the_trained_weights()
+    {
+        await using var tab = await Open("?example=article1&view=train");
+        string untrained = (await tab.Id("loss").GetAttributeAsync("data-value"))!;
+        await tab.Id("train-one").ClickAsync();
+        await Assertions.Expect(tab.Id("train-epoch")).ToHaveAttributeAsync("data-value", "1");
+        await Assertions.Expect(tab.Id("loss")).Not.ToHaveAttributeAsync("data-value", untrained); // the trained state, shown
+        await tab.Page.Locator("nav.views [data-view=edit]").ClickAsync();
+        // The trained values as the page shows them (round-trip text), every weight and bias.
+        var values = await tab.Page.EvaluateAsync<string[][]>("""
+            () => [...document.querySelectorAll('#weights button.cell[data-ref]')].map(b => [b.dataset.ref, b.dataset.value])
+            """);
+        Assert.Equal(9 + 4, values.Length); // 2·3 + 3·1 weights, 3 + 1 biases
+
+        var worker = Assert.Single(tab.Page.Workers);
+        await worker.EvaluateAsync<bool>("() => { self.close(); return true; }");
+        await Assertions.Expect(tab.Id("error")).ToContainTextAsync("a fresh one took over", new() { Timeout = 30_000 });
+        // The next edit is made on the trained network, not on the one training started from.
+        await EditWeight(tab, "w-2-1-1", "-0.4");
+        await AssertEqualsReference(tab, Reference.Of("article1", spec => HttpTests.WithWeight(Trained(spec, values), 1, 0, 0, -0.4)));
+        Assert.Empty(tab.Problems);
+    }
+
+    /// <summary>The network with the values the page showed: ["W:L:i:j" or "B:L:1:j", value] pairs, counted from 1.</summary>
+    private static Model.NetworkSpec Trained(Model.NetworkSpec spec, string[][] values)
+    {
+        var dense = spec.Layers.Where(l => l.Type == "dense").ToArray();
+        foreach (var pair in values)
+        {
+            var at = pair[0].Split(':');
+            int layer = int.Parse(at[1], System.Globalization.CultureInfo.InvariantCulture) - 1, row = int.Parse(at[2], System.Globalization.CultureInfo.InvariantCulture) - 1, col = int.Parse(at[3], System.Globalization.CultureInfo.InvariantCulture) - 1;
+            double value = double.Parse(pair[1], System.Globalization.CultureInfo.InvariantCulture);
+            if (at[0] == "W") dense[layer].Weights![row][col] = value;
+            else dense[layer].Bias![col] = value;
+        }
+        return spec;
+    }
+
+    [Fact]
     public void The_site_is_static_files_under_a_CSP_that_allows_only_its_own_files_and_WebAssembly()
     {
         string html = File.ReadAllText(Path.Combine(fixture.Folder, "index.html"));

@@ -1,7 +1,7 @@
 // The engine in this browser: the playground core (.NET on WebAssembly) in a module Web Worker (worker.js
 // of the static site that `backprop site` writes). The same requests and answers as over HTTP; no server.
-// If the worker dies, a fresh one takes over: it replays the example and the edits made since, and the page
-// says so on its error line.
+// If the worker dies, a fresh one takes over: it replays the example, the edits made since and a finished run's
+// weights, and the page says so on its error line.
 
 /** Largest upload, as the server's request limit (Backprop.Playground's Limits.MaxUploadBytes). */
 const MAX_UPLOAD = 4 * 1024 * 1024;
@@ -11,6 +11,7 @@ let ready = null;     // resolves when the current worker answers
 let nextId = 1;
 const pending = new Map(); // id → { resolve, reject, onSnapshot }
 let journal = [];     // the calls that made the current state: a load or upload, then its edits
+let trained = false;  // a run finished since: the next state holds its weights, which the journal records
 
 function start() {
   const lock = `backprop-engine-${crypto.randomUUID()}`;
@@ -106,8 +107,20 @@ async function send(op, query, body, record, extra = {}) {
   if (record) {
     if (STATE_MAKERS.includes(op)) journal = [{ op, query, body }];
     else if (op === 'edit') journal.push({ op, query, body });
+    else if (op === 'state' && trained) journal.push({ op: 'edit', query: '', body: JSON.stringify({ edits: parameters(result) }) });
+    if (STATE_MAKERS.includes(op) || op === 'state') trained = false;
   }
   return result;
+}
+
+/** Every weight and bias of a state as edits: a replay sets a trained network's values on the network it started from. */
+function parameters(state) {
+  const edits = [];
+  state.layers.forEach((l, k) => {
+    l.weights.forEach((row, i) => row.forEach((value, j) => edits.push({ target: 'W', layer: k + 1, row: i + 1, col: j + 1, value })));
+    l.bias.forEach((value, j) => edits.push({ target: 'B', layer: k + 1, row: 1, col: j + 1, value }));
+  });
+  return edits;
 }
 
 function split(path) {
@@ -119,8 +132,9 @@ function split(path) {
 export async function api(path, options = {}) {
   const [op, query] = split(path);
   const body = options.body ?? '';
-  if (typeof body === 'string' && body.length > MAX_UPLOAD)
-    throw new Error(`request body of ${body.length} bytes is over the limit of ${MAX_UPLOAD} bytes`);
+  // In UTF-8 bytes, as the server counts them (a character takes up to 3): measured only where it may be over.
+  const bytes = typeof body === 'string' && 3 * body.length > MAX_UPLOAD ? new Blob([body]).size : 0;
+  if (bytes > MAX_UPLOAD) throw new Error(`request body of ${bytes} bytes is over the limit of ${MAX_UPLOAD} bytes`);
   return send(op, query, body, true);
 }
 
@@ -163,7 +177,9 @@ export async function train(query, onSnapshot, signal) {
   const stop = () => send('train/stop', '', '', false);
   signal?.addEventListener('abort', stop);
   try {
-    return await send('train', String(query), '', false, { onSnapshot });
+    const done = await send('train', String(query), '', false, { onSnapshot });
+    if (!done.error) trained = true;
+    return done;
   } finally {
     signal?.removeEventListener('abort', stop);
   }
