@@ -116,8 +116,11 @@ public abstract class ClassPageTests(IPageHost fixture)
     {
         await using var tab = await Open("?example=xor&view=train");
         await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync("xor");
+        string untrained = (await tab.Id("loss").GetAttributeAsync("data-value"))!;
         await tab.Id("train-start").ClickAsync();
         await tab.Page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=train-epoch]').dataset.value) >= 3");
+        // The curves start at epoch 0: the untrained network's loss is their first point.
+        Assert.StartsWith("0-", await tab.Page.Locator("#loss-chart").GetAttributeAsync("data-epochs"), StringComparison.Ordinal);
         double first = await Epoch(tab);
         await tab.Page.WaitForTimeoutAsync(1500);
         double later = await Epoch(tab);
@@ -135,6 +138,9 @@ public abstract class ClassPageTests(IPageHost fixture)
         Assert.True(paused >= later);
         await tab.Page.WaitForTimeoutAsync(400);
         Assert.Equal(paused, await Epoch(tab)); // paused means paused
+        double testAccuracy = await Attr(tab.Id("test-accuracy"), "data-value");
+        Assert.InRange(testAccuracy, 0, 1);
+        await Assertions.Expect(tab.Id("loss")).Not.ToHaveAttributeAsync("data-value", untrained); // the walk shows the trained network
 
         // One epoch counts up from where the run stopped, twice.
         await tab.Id("train-one").ClickAsync();
@@ -160,10 +166,64 @@ public abstract class ClassPageTests(IPageHost fixture)
         Assert.NotEmpty(seen);
         Assert.All(seen, e => Assert.True(e >= paused + 2, $"epoch {e} seen after restarting at {paused + 2}"));
 
-        // Reset: the starting network at epoch 0.
+        // Reset: the starting network (its loss, bit for bit) at epoch 0.
         await tab.Id("train-reset").ClickAsync();
         await Assertions.Expect(tab.Id("train-epoch")).ToHaveAttributeAsync("data-value", "0");
         await Assertions.Expect(tab.Id("train-loss")).ToHaveTextAsync("–");
+        await Assertions.Expect(tab.Id("loss")).ToHaveAttributeAsync("data-value", untrained);
+        await Assertions.Expect(tab.Id("test-accuracy")).ToHaveTextAsync("–");
+        Assert.Empty(tab.Problems);
+    }
+
+    [Fact]
+    public async Task The_slow_pace_trains_five_epochs_a_second()
+    {
+        await using var tab = await Open("?example=xor&view=train");
+        await tab.Id("train-pace").SelectOptionAsync("200");
+        await tab.Id("train-start").ClickAsync();
+        await tab.Page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=train-epoch]').dataset.value) >= 1");
+        double from = await Epoch(tab);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await tab.Page.WaitForTimeoutAsync(1500);
+        double to = await Epoch(tab);
+        double seconds = clock.Elapsed.TotalSeconds;
+        await tab.Id("train-stop").ClickAsync();
+        // Each epoch lasts at least 200 ms: at most 5 a second (and one in flight); the run does go on.
+        Assert.True(to > from, $"epoch {from} then {to}: the run should go on at the slow pace");
+        Assert.True(to - from <= 5 * seconds + 1, $"{to - from} epochs in {seconds:F1} s at 200 ms an epoch");
+        Assert.Empty(tab.Problems);
+    }
+
+    [Fact]
+    public async Task Play_steps_on_by_itself_until_paused()
+    {
+        await using var tab = await Open("?example=article1");
+        await Assertions.Expect(tab.Id("step-label")).ToContainTextAsync("Step 1 of");
+        await tab.Page.Locator("#speed-range").FillAsync("10"); // the fastest: a step every 0.3 s
+        await tab.Id("play").ClickAsync();
+        await Assertions.Expect(tab.Id("step-label")).ToContainTextAsync("Step 3 of", new() { Timeout = 10_000 });
+        await tab.Id("play").ClickAsync();
+        string paused = await tab.Id("step-label").InnerTextAsync();
+        await tab.Page.WaitForTimeoutAsync(1000);
+        Assert.Equal(paused, await tab.Id("step-label").InnerTextAsync());
+        Assert.Empty(tab.Problems);
+    }
+
+    [Fact]
+    public async Task An_uploaded_network_with_its_batch_gives_grads_numbers()
+    {
+        var e = Explain.Examples.Load("article1");
+        static byte[] Csv(double[][] rows) => System.Text.Encoding.UTF8.GetBytes(string.Join("\n", rows.Select(r => string.Join(",", r.Select(v => v.ToString("R", CultureInfo.InvariantCulture))))) + "\n");
+        await using var tab = await Open("?view=edit");
+        await tab.Id("upload-network").SetInputFilesAsync(new FilePayload { Name = "mine.json", MimeType = "application/json", Buffer = System.Text.Encoding.UTF8.GetBytes(IO.NetworkJson.Write(e.Network)) });
+        await tab.Id("upload-inputs").SetInputFilesAsync(new FilePayload { Name = "x.csv", MimeType = "text/csv", Buffer = Csv(e.X) });
+        await tab.Id("upload-targets").SetInputFilesAsync(new FilePayload { Name = "t.csv", MimeType = "text/csv", Buffer = Csv(e.T) });
+        await Assertions.Expect(tab.Page.Locator("#uploaded option")).ToHaveTextAsync("upload: mine.json");
+        await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync("layers 2-3-1, batch 2");
+        var reference = Reference.Of("article1");
+        Assert.Equal(reference.Loss, await Attr(tab.Id("loss"), "data-value"));
+        Assert.Equal(reference.WeightGrads[1][2][0], await Attr(tab.Id("w-2-3-1"), "data-grad"));
+        await Assertions.Expect(tab.Id("error")).ToBeEmptyAsync();
         Assert.Empty(tab.Problems);
     }
 

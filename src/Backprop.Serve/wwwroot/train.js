@@ -162,6 +162,8 @@ export function drawCharts() {
     { points: curves.train, colour: '#0072b2' },
     { points: curves.test, colour: '#d55e00', dash: [5, 4] },
   ]);
+  // The epochs the curves span, from the first drawn (0 for a new network) to the latest.
+  $('loss-chart').dataset.epochs = curves.train.length ? `${curves.train[0][0]}-${curves.train.at(-1)[0]}` : '';
   drawCurves($('norm-chart'), p.grad_norms.map((_, k) => ({
     points: curves.norms.map(([e, n]) => [e, n[k]]),
     colour: CLASS_COLOURS[k % CLASS_COLOURS.length],
