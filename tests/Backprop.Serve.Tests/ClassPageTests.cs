@@ -109,6 +109,30 @@ public abstract class ClassPageTests(IPageHost fixture)
         Assert.Contains("large=1", tab.Page.Url, StringComparison.Ordinal);
         Assert.True(await Overflow(tab) <= 0, "large mode scrolls the page sideways");
         await Shot(tab, "class-large");
+        // A reload keeps large mode, and the step.
+        string step = await tab.Id("step-label").InnerTextAsync();
+        await tab.Page.ReloadAsync();
+        await tab.Page.WaitForSelectorAsync("body[data-ready=true]");
+        Assert.True(await tab.Page.EvaluateAsync<bool>("() => document.documentElement.classList.contains('large')"));
+        Assert.Equal(step, await tab.Id("step-label").InnerTextAsync());
+        Assert.Empty(tab.Problems);
+    }
+
+    [Theory]
+    [InlineData("xor")]
+    [InlineData("spirals")] // 2-64-64-2: a block diagram
+    public async Task Diagram_text_is_at_least_12_px_on_the_data_sets_too(string example)
+    {
+        await using var tab = await Open($"?example={example}");
+        await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync(example);
+        for (int i = 0; i < 8; i++)
+        {
+            double smallest = await SmallestDiagramText(tab);
+            Assert.True(smallest >= 12, $"{example}, step {i + 1}: smallest diagram text {smallest:F2} px");
+            Assert.True(await Overflow(tab) <= 0, $"{example}, step {i + 1}: the page scrolls sideways");
+            await tab.Id("step-next").ClickAsync();
+        }
+        Assert.Empty(tab.Problems);
     }
 
     [Fact]
@@ -422,6 +446,7 @@ public abstract class ClassPageTests(IPageHost fixture)
         Assert.True(Index("Layer 2, step 4") < Index("Layer 2, step 5"), string.Join("\n", titles));
         Assert.True(Index("Layer 2, step 5") < Index("Layer 1, step 1"), string.Join("\n", titles));
         Assert.Equal(-1, Index("Layer 1, step 4"));
+        Assert.True(Index("Loss") >= 0, string.Join("\n", titles)); // the loss step was seen, and drew ∂E/∂y
         Assert.True(await tab.Page.Locator("#weights .grad").First.IsVisibleAsync());
         Assert.Empty(tab.Problems);
     }
