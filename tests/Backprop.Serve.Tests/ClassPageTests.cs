@@ -327,6 +327,14 @@ public abstract class ClassPageTests(IPageHost fixture)
         Assert.Equal("sigmoid", await tab.Id("activation").InputValueAsync());
         Assert.Equal("half_sse", await tab.Id("loss-name").InputValueAsync());
         Assert.False(await tab.Id("layers").IsVisibleAsync());
+        // The second article's linear networks have no activation: the select says so, not article1's sigmoid.
+        await tab.Id("example").SelectOptionAsync("article2-2-2-2");
+        await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync("article2-2-2-2: layers 2-2-2");
+        Assert.True(await tab.Id("activation").IsDisabledAsync());
+        Assert.Equal("identity", await tab.Id("activation").InputValueAsync());
+        await tab.Id("example").SelectOptionAsync("article1");
+        await Assertions.Expect(tab.Id("activation")).ToHaveValueAsync("sigmoid");
+        Assert.True(await tab.Id("activation").IsEnabledAsync());
         // A CSV uploaded while article1 shows trains with the data sets' settings, not the article's.
         await tab.Id("upload").SetInputFilesAsync(new FilePayload { Name = "two.csv", MimeType = "text/csv", Buffer = "x,y,label\n0.1,0.2,0\n0.3,0.4,1\n0.5,0.1,0\n0.9,0.8,1\n0.2,0.7,1\n"u8.ToArray() });
         await Assertions.Expect(tab.Page.Locator("#shape")).ToContainTextAsync("two.csv");
