@@ -158,9 +158,24 @@ public abstract class BrowserTests(IPageHost fixture)
     public async Task A_bad_csv_upload_shows_its_error_and_the_page_keeps_working()
     {
         await using var tab = await Open("?example=article1");
-        await tab.Id("upload").SetInputFilesAsync(new FilePayload { Name = "bad.csv", MimeType = "text/csv", Buffer = "x,y,label\n0.1,0.2,0\n0.3,oops,1\n"u8.ToArray() });
+        byte[] bad = "x,y,label\n0.1,0.2,0\n0.3,oops,1\n"u8.ToArray();
+        await tab.Id("upload").SetInputFilesAsync(new FilePayload { Name = "bad.csv", MimeType = "text/csv", Buffer = bad });
         await Assertions.Expect(tab.Id("error")).ToContainTextAsync("bad.csv");
         await Assertions.Expect(tab.Id("error")).ToContainTextAsync("line 3");
+        // The same line as the command line's for the same file (its folder aside): the same reader made it.
+        string folder = Directory.CreateTempSubdirectory("backprop-upload-").FullName;
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(folder, "bad.csv"), bad);
+            var cli = await BuiltCli.Run(TimeSpan.FromMinutes(2), "train", "--data", Path.Combine(folder, "bad.csv"), "--out", Path.Combine(folder, "net.json"));
+            Assert.Equal(1, cli.Code);
+            string line = cli.Err.Trim().Replace("backprop: error: ", "", StringComparison.Ordinal).Replace(folder + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
+            await Assertions.Expect(tab.Id("error")).ToHaveTextAsync(line);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
         string label = await tab.Id("step-label").InnerTextAsync();
         await tab.Id("step-next").ClickAsync();
         Assert.NotEqual(label, await tab.Id("step-label").InnerTextAsync());
