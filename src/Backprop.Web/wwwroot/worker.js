@@ -73,10 +73,14 @@ async function rehearse(query) {
 // A zero-delay turn of the event loop (setTimeout is clamped to 4 ms): lets messages in between two slices.
 // Where the browser has task priorities (Chrome), the next slice is a background task: the page's messages
 // (an edit, a step) go before it.
+// Without task priorities, a message to ourselves: one per waiting turn, answered in order (a run and the
+// rehearsals may both be waiting for one).
 const channel = new MessageChannel();
+const waiting = [];
+channel.port1.onmessage = () => waiting.shift()?.();
 const turn = self.scheduler?.postTask
   ? () => self.scheduler.postTask(() => {}, { priority: 'background' })
-  : () => new Promise((resolve) => { channel.port1.onmessage = resolve; channel.port2.postMessage(null); });
+  : () => new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(null); });
 
 async function train(m) {
   if (run) run.stop = true; // one run at a time, as the server keeps it
