@@ -93,25 +93,15 @@ public sealed class PlaygroundState
     }
 
     /// <summary>
-    /// An edit's work, thrown away: w¹₁₁ set on a copy of the problem and the answer written as <see cref="Edit"/>
-    /// writes it (with <c>lr</c> in <paramref name="query"/>, the descent); the state does not change. The browser's
-    /// worker runs it a few times after a load, while the page draws: a fresh WebAssembly runtime runs each method
-    /// cold at first (interpreted, then compiled trace by trace), and a page's first edit of 2-64-64-2 took 80 ms
-    /// in the worker where the third took 25.
+    /// An edit's work, thrown away: <see cref="Edit"/> itself, of w¹₁₁ (with <c>lr</c> in <paramref name="query"/>,
+    /// answering the descent), on a scratch state that shares this one's problem (an edit copies the problem
+    /// before it changes it); this state does not change. The browser's worker runs it a few times after a load,
+    /// while the page draws: a fresh WebAssembly runtime runs each method cold at first (interpreted, then
+    /// compiled trace by trace), and a page's first edit of 2-64-64-2 took 80 ms in the worker where the third
+    /// took 25.
     /// </summary>
-    public void Rehearse(string? query = null)
-    {
-        var problem = RequestJson.Parse(RehearsedEdit, RequestJson.Default.Edit).ApplyTo(RequireProblem().DeepCopy());
-        if (Query.Parse(query)["lr"] is null)
-        {
-            var trace = problem.Record();
-            Written(numbers => StateJson.Write(problem, trace, StepTrace.Build(trace), numbers));
-        }
-        else
-        {
-            Written(numbers => DescentState.Write(problem, query, numbers));
-        }
-    }
+    public void Rehearse(string? query = null) =>
+        new PlaygroundState(_numbersApart) { _problem = RequireProblem() }.Edit(RehearsedEdit, query);
 
     private const string RehearsedEdit = """{"target": "W", "layer": 1, "row": 1, "col": 1, "value": 0.5}""";
 
@@ -196,10 +186,15 @@ public sealed class PlaygroundState
         if (_job is { } job) job.ChartsShown = shown;
     }
 
-    /// <summary>Puts the network <paramref name="job"/> trained in place of the one it started from, so the Walk shows it.</summary>
+    /// <summary>
+    /// Puts the network <paramref name="job"/> trained in place of the one it started from, so the Walk shows it;
+    /// nothing if that network was replaced meanwhile (a load, an upload or an edit wins over the run's end).
+    /// </summary>
     public void FinishTraining(TrainingJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
+        // A load, an upload or an edit since the run started replaced the network it trained: the newer one stays.
+        if (!ReferenceEquals(job.Problem, _problem)) return;
         SetProblem(job.Problem with { Spec = job.Trained() }, answer: false); // the page asks for the state next
         _trained = job.History;
     }
