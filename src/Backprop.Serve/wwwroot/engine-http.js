@@ -25,7 +25,7 @@ export const sessionUrl = (path) => `/api/${sessionPath(path)}`;
 /** A call on this tab's state. */
 export const call = (path, options) => api(sessionPath(path), options);
 
-/** Nothing to rehearse: the server's code is compiled before its first request (see engine-worker.js). */
+/** Nothing to rehearse: the server's JIT compiles a method on its first call in a millisecond or so (see worker.js). */
 export function rehearse() {}
 
 /**

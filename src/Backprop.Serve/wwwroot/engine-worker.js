@@ -107,7 +107,13 @@ async function send(op, query, body, record, extra = {}) {
   if (record) {
     if (STATE_MAKERS.includes(op)) journal = [{ op, query, body }];
     else if (op === 'edit') journal.push({ op, query, body });
-    else if (op === 'state' && trained) journal.push({ op: 'edit', query: '', body: JSON.stringify({ edits: parameters(result) }) });
+    else if (op === 'state' && trained) {
+      // The latest run's weights replace an earlier run's (each sets every value); a diverged run's cannot be
+      // replayed (an edit takes finite values only), and the network as loaded and edited comes back instead.
+      const edits = parameters(result);
+      journal = journal.filter((c) => !c.weights);
+      if (edits.every((e) => Number.isFinite(e.value))) journal.push({ op: 'edit', query: '', body: JSON.stringify({ edits }), weights: true });
+    }
     if (STATE_MAKERS.includes(op) || op === 'state') trained = false;
   }
   return result;

@@ -18,7 +18,8 @@ let drawn = {};
 /** The newest snapshot not yet drawn: snapshots can come faster than frames, so at most one is drawn per frame. */
 let unseen = null;
 let frame = 0;
-/** The weights chart's drawing, due in a task after the other charts' frame. */
+/** The weights chart's snapshot and drawing, due in a task after the other charts' frame. */
+let pendingWeights = null;
 let weightsTask = 0;
 
 export function initTrain(hooks) {
@@ -54,6 +55,7 @@ export function resetTraining() {
   shown = {};
   drawn = {};
   clearTimeout(weightsTask);
+  pendingWeights = null;
   epoch = 0;
   $('train-epoch').textContent = '0';
   $('train-epoch').dataset.value = '0';
@@ -87,6 +89,7 @@ async function train(epochs) {
     if (e.name !== 'AbortError') app.showError(e.message);
   } finally {
     drawUnseen(); // the run's last numbers on screen before start is enabled again
+    drawPendingWeights();
     running = null;
     $('train-start').disabled = $('train-one').disabled = $('train-reset').disabled = false;
     $('train-stop').disabled = true;
@@ -173,11 +176,19 @@ export function drawCharts() {
   if (shown.boundary && shown.boundary !== drawn.boundary) drawBoundary($('boundary'), shown.boundary.boundary, shown.boundary.epoch);
   if (shown.weights && shown.weights !== drawn.weights) {
     // In a task of its own: 2-64-64-2's 4,352 lines beside the other charts made the frame's task too long.
-    const p = shown.weights;
+    pendingWeights = shown.weights;
     clearTimeout(weightsTask);
-    weightsTask = setTimeout(() => drawWeights($('weights-chart'), p.weights, p.epoch));
+    weightsTask = setTimeout(drawPendingWeights);
   }
   drawn = { boundary: shown.boundary, weights: shown.weights };
+}
+
+/** The weights chart due after the other charts (see drawCharts), drawn now if it still is. */
+function drawPendingWeights() {
+  clearTimeout(weightsTask);
+  const p = pendingWeights;
+  pendingWeights = null;
+  if (p) drawWeights($('weights-chart'), p.weights, p.epoch);
 }
 
 /** The network as columns of units joined by one line per weight, coloured by sign (colour-blind safe) and weighted by |w|. */

@@ -134,8 +134,8 @@ public class DiagramOutputTests
     }
 
     /// <summary>
-    /// Every text of every diagram reads at WCAG's 4.5:1 against the lightest fill it may sit on (white, a unit's
-    /// box, the loss's box): the numbers in an example's colour too, which use darker shades of the batch colours.
+    /// Every text of every diagram reads at WCAG's 4.5:1 against each fill it may sit on (white, a unit's
+    /// box, the loss's box, the darkest): the numbers in an example's colour too, which use darker shades of the batch colours.
     /// </summary>
     [Fact]
     public void Every_text_reads_at_4_5_to_1()

@@ -7,7 +7,7 @@ namespace Backprop.Explain.Svg;
 /// </summary>
 internal static class Palette
 {
-    // Muted text reads at 4.5:1 on the lightest fill it sits on (the loss's box), as every text here does.
+    // Muted text reads at 4.5:1 on the darkest fill it sits on (the loss's box), as every text here does.
     public const string Ink = "#222222", Muted = "#6f6f6f", Edge = "#9aa0a6", NodeFill = "#fbfbfb", NodeStroke = "#5f6368";
     public const string Gradient = "#1a5fb4", Highlight = "#e66100", Faded = "#d0d0d0", LossFill = "#fff4d6";
 
