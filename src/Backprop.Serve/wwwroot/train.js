@@ -18,9 +18,8 @@ let drawn = {};
 /** The newest snapshot not yet drawn: snapshots can come faster than frames, so at most one is drawn per frame. */
 let unseen = null;
 let frame = 0;
-/** The weights chart's snapshot and drawing, due in a task after the other charts' frame. */
+/** The snapshot whose weights chart is due in a task after the other charts' frame (see drawPendingWeights). */
 let pendingWeights = null;
-let weightsTask = 0;
 
 export function initTrain(hooks) {
   app = hooks;
@@ -54,7 +53,6 @@ export function resetTraining() {
   curves = { train: [], test: [], norms: [] };
   shown = {};
   drawn = {};
-  clearTimeout(weightsTask);
   pendingWeights = null;
   epoch = 0;
   $('train-epoch').textContent = '0';
@@ -177,15 +175,13 @@ export function drawCharts() {
   if (shown.weights && shown.weights !== drawn.weights) {
     // In a task of its own: 2-64-64-2's 4,352 lines beside the other charts made the frame's task too long.
     pendingWeights = shown.weights;
-    clearTimeout(weightsTask);
-    weightsTask = setTimeout(drawPendingWeights);
+    setTimeout(drawPendingWeights);
   }
   drawn = { boundary: shown.boundary, weights: shown.weights };
 }
 
-/** The weights chart due after the other charts (see drawCharts), drawn now if it still is. */
+/** The weights chart due after the other charts (see drawCharts), drawn now if it still is; else nothing. */
 function drawPendingWeights() {
-  clearTimeout(weightsTask);
   const p = pendingWeights;
   pendingWeights = null;
   if (p) drawWeights($('weights-chart'), p.weights, p.epoch);

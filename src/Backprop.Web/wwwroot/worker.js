@@ -81,6 +81,7 @@ channel.port1.onmessage = () => waiting.shift()?.();
 const turn = self.scheduler?.postTask
   ? () => self.scheduler.postTask(() => {}, { priority: 'background' })
   : () => new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(null); });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function train(m) {
   if (run) run.stop = true; // one run at a time, as the server keeps it
@@ -93,7 +94,7 @@ async function train(m) {
   let error = null;
   try {
     for (;;) {
-      for (let pause = held(); pause > 0 && !mine.stop; pause = held()) await new Promise((resolve) => setTimeout(resolve, pause));
+      for (let pause = held(); pause > 0 && !mine.stop; pause = held()) await sleep(pause);
       if (mine.stop) call('train/stop');
       const step = call('train/step');
       if (step.status !== 200) { error = JSON.parse(step.body).error; break; }
@@ -101,7 +102,7 @@ async function train(m) {
       if (snapshot) self.postMessage({ id: m.id, event: 'snapshot', body: JSON.stringify(snapshot) });
       if (over) break;
       // The run's pace: wait out the rest of the epoch's time (messages are read meanwhile), else one turn.
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) await sleep(wait);
       else await turn();
     }
   } finally {
